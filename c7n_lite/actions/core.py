@@ -1,0 +1,154 @@
+"""Plan, then execute.
+
+An action turns the matched resources into a plan: API calls as plain data,
+each with the resources it touches and a message for people.  A dry run
+saves and prints the plan; a real run hands the same plan to the executor,
+which batches as planned, relies on botocore's backoff for throttling, and
+when a batched call fails splits it to find the one resource at fault, so one
+bad resource never stops the rest.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
+
+from c7n_lite.aws.session import AwsSession, error_code, error_message
+
+if TYPE_CHECKING:
+    from c7n_lite.resources.core import ResourceManager, ResourceType
+
+DONE, FAILED, SKIPPED = "done", "failed", "skipped"
+
+
+@dataclass
+class ApiCall:
+    """One API call an action would make."""
+
+    service: str
+    operation: str                      # boto3 method name, e.g. "create_tags"
+    params: dict
+    resource_ids: list[str]
+    message: str = ""
+    # The parameter holding the list of resource ids, so a failed batch can be
+    # split; None when the call touches one resource.
+    ids_param: str | None = None
+    # Runs instead of a plain client call (for steps that depend on earlier
+    # results); returns the response.  Not part of the saved plan.
+    run: Callable[[Any], Any] | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("run")
+        data.pop("ids_param")
+        return data
+
+
+@dataclass
+class Outcome:
+    resource_id: str
+    status: str
+    operation: str = ""
+    error_code: str | None = None
+    error_message: str | None = None
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+class Action:
+    """Changes resources.  Subclasses set `schema`, `required`, `permissions`
+    and implement `plan`."""
+
+    type: ClassVar[str] = ""
+    schema: ClassVar[dict] = {}
+    required: ClassVar[tuple[str, ...]] = ()
+    permissions: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, data: dict, manager: ResourceManager) -> None:
+        self.data = data
+        self.manager = manager
+
+    @property
+    def name(self) -> str:
+        return self.type
+
+    @classmethod
+    def applies_to(cls, resource_type: type[ResourceType]) -> bool:
+        return True
+
+    @classmethod
+    def json_schema(cls) -> dict:
+        props = {"type": {"enum": [cls.type]}}
+        props.update(cls.schema)
+        return {"type": "object", "additionalProperties": False,
+                "properties": props, "required": ["type", *cls.required]}
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        return []
+
+    @classmethod
+    def all_permissions(cls, data: dict) -> set[str]:
+        return set(cls.permissions)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        raise NotImplementedError
+
+    def execute(self, plan: list[ApiCall]) -> list[Outcome]:
+        return execute_plan(self.manager.session, plan)
+
+    def resource_id(self, resource: dict) -> str:
+        return self.manager.resource_type.resource_id(resource)
+
+
+def normalize_action(data: Any) -> tuple[str, dict]:
+    if isinstance(data, str):
+        return data, {"type": data}
+    if isinstance(data, dict) and isinstance(data.get("type"), str):
+        return data["type"], data
+    raise ValueError("an action must be a name or a mapping with a 'type'")
+
+
+def build_actions(items: list, manager: ResourceManager) -> list[Action]:
+    actions = []
+    for item in items or ():
+        name, data = normalize_action(item)
+        cls = manager.resource_type.action_class(name)
+        if cls is None:
+            raise ValueError(f"unknown action {name!r} for {manager.resource_type.type}")
+        actions.append(cls(data, manager))
+    return actions
+
+
+def execute_plan(session: AwsSession, plan: list[ApiCall]) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    for call in plan:
+        outcomes.extend(_execute_call(session, call))
+    return outcomes
+
+
+def _execute_call(session: AwsSession, call: ApiCall) -> list[Outcome]:
+    try:
+        if call.run is not None:
+            call.run(session)
+        else:
+            getattr(session.client(call.service), call.operation)(**call.params)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded, none stops the run
+        if call.ids_param and len(call.resource_ids) > 1:
+            return _split_and_retry(session, call)
+        return [Outcome(rid, FAILED, call.operation, error_code(exc), error_message(exc))
+                for rid in call.resource_ids]
+    return [Outcome(rid, DONE, call.operation) for rid in call.resource_ids]
+
+
+def _split_and_retry(session: AwsSession, call: ApiCall) -> list[Outcome]:
+    """A batch failed (retries already spent): halve it until the culprit is alone."""
+    ids = call.resource_ids
+    half = len(ids) // 2
+    outcomes: list[Outcome] = []
+    for part in (ids[:half], ids[half:]):
+        params = dict(call.params)
+        params[call.ids_param] = part
+        outcomes.extend(_execute_call(session, ApiCall(
+            call.service, call.operation, params, part, call.message, call.ids_param)))
+    return outcomes

@@ -1,0 +1,1 @@
+"""Thin helpers over boto3: sessions, client reuse, retries, call counting."""

@@ -1,0 +1,113 @@
+"""One boto3 session per account/region, with reused clients and counted calls.
+
+boto3 is imported on first use, never at module import, so `validate`,
+`schema` and a Lambda cold start do not pay for it until an API call is due.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from typing import Any
+
+READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Scan", "Query",
+                 "BatchGet", "Select", "Test")
+
+# botocore's "standard" mode retries throttling and transient errors with
+# exponential backoff and full jitter; 8 attempts ride out ~20 s of throttling.
+DEFAULT_MAX_ATTEMPTS = int(os.environ.get("C7N_LITE_MAX_ATTEMPTS", "8"))
+MAX_POOL = 16
+
+
+def is_read_only(operation: str) -> bool:
+    return operation.startswith(READ_PREFIXES)
+
+
+class DryRunViolation(RuntimeError):
+    """A mutating call was attempted during a dry run: a bug, stopped before it is sent."""
+
+
+class AwsSession:
+    """Clients for one region, created once each and shared across threads."""
+
+    def __init__(self, region: str, profile: str | None = None,
+                 endpoint_url: str | None = None, dryrun: bool = False,
+                 boto_session: Any = None) -> None:
+        self.region = region
+        self.profile = profile
+        self.endpoint_url = endpoint_url
+        self.dryrun = dryrun
+        self.api_calls: Counter[str] = Counter()
+        self._boto_session = boto_session
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+        self._account_id: str | None = None
+
+    @property
+    def boto_session(self) -> Any:
+        if self._boto_session is None:
+            import boto3
+            self._boto_session = boto3.Session(profile_name=self.profile, region_name=self.region)
+        return self._boto_session
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        region = region or self.region
+        key = (service, region)
+        client = self._clients.get(key)
+        if client is not None:
+            return client
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = self._make_client(service, region)
+                self._clients[key] = client
+        return client
+
+    def _make_client(self, service: str, region: str) -> Any:
+        from botocore.config import Config
+        config = Config(retries={"mode": "standard", "max_attempts": DEFAULT_MAX_ATTEMPTS},
+                        max_pool_connections=MAX_POOL,
+                        user_agent_extra="c7n_lite")
+        kwargs: dict[str, Any] = {"region_name": region, "config": config}
+        if self.endpoint_url:
+            kwargs["endpoint_url"] = self.endpoint_url
+        client = self.boto_session.client(service, **kwargs)
+        client.meta.events.register("before-call", self._before_call)
+        return client
+
+    def _before_call(self, event_name: str, **kwargs: Any) -> None:
+        # event_name is "before-call.<service>.<Operation>"
+        _, service, operation = event_name.split(".", 2)
+        if self.dryrun and not is_read_only(operation):
+            raise DryRunViolation(f"dry run: refusing to call {service}:{operation}")
+        self.api_calls[f"{service}:{operation}"] += 1
+
+    @property
+    def account_id(self) -> str:
+        if self._account_id is None:
+            self._account_id = os.environ.get("C7N_LITE_ACCOUNT_ID") or \
+                self.client("sts").get_caller_identity()["Account"]
+        return self._account_id
+
+    @property
+    def partition(self) -> str:
+        if self.region.startswith("cn-"):
+            return "aws-cn"
+        if self.region.startswith("us-gov-"):
+            return "aws-us-gov"
+        return "aws"
+
+
+def error_code(exc: BaseException) -> str:
+    """The AWS error code of a botocore ClientError, or the exception's class name."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return response.get("Error", {}).get("Code") or type(exc).__name__
+    return type(exc).__name__
+
+
+def error_message(exc: BaseException) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return response.get("Error", {}).get("Message") or str(exc)
+    return str(exc)

@@ -1,0 +1,136 @@
+"""The c7n-lite command line: validate, run, schema, and (loaded on demand)
+package, deploy, gc, invoke and report."""
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import logging
+import sys
+from typing import Any
+
+import click
+
+# Commands that live in their own modules, imported only when used so that
+# `validate` and `run` stay quick to start.
+LAZY_COMMANDS = {
+    "package": "c7n_lite.deploy.commands:package",
+    "deploy": "c7n_lite.deploy.commands:deploy",
+    "gc": "c7n_lite.deploy.commands:gc",
+    "invoke": "c7n_lite.deploy.commands:invoke",
+    "report": "c7n_lite.report.commands:report",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            module, attr = LAZY_COMMANDS[name].split(":")
+            try:
+                return getattr(importlib.import_module(module), attr)
+            except (ImportError, AttributeError):
+                return None
+        return super().get_command(ctx, name)
+
+
+def fail(lines: list[Any]) -> None:
+    for line in lines:
+        click.echo(str(line), err=True)
+    sys.exit(1)
+
+
+def load_or_exit(paths: tuple[str, ...], names: tuple[str, ...] = ()) -> list[dict]:
+    """Validated policy dicts, or every error on stderr and exit 1."""
+    from c7n_lite.schema import load_policies
+    specs, errors = load_policies(list(paths))
+    if errors:
+        fail(errors + [f"{len(errors)} error(s) found"])
+    if names:
+        specs = [s for s in specs if any(fnmatch.fnmatch(s.name, n) for n in names)]
+        if not specs:
+            fail([f"no policy matches {', '.join(names)}"])
+    return [s.data for s in specs]
+
+
+def setup_logging(verbose: int) -> None:
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("c7n_lite").setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+    for noisy in ("botocore", "boto3", "urllib3", "werkzeug"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="c7n-lite", message="%(version)s")
+def main() -> None:
+    """Cloud Custodian-style policies for AWS: validate, dry-run, deploy, report."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+def validate(paths: tuple[str, ...]) -> None:
+    """Check policy files; every error, one line each."""
+    policies = load_or_exit(paths)
+    click.echo(f"{len(policies)} policies valid")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-s", "--output-dir", default="out", show_default=True, help="Where results are written.")
+@click.option("-d", "--dryrun", "--dry-run", is_flag=True, help="Change nothing; save and show the plan.")
+@click.option("-r", "--region", "regions", multiple=True, help="Region (repeatable).")
+@click.option("-p", "--policy", "names", multiple=True, help="Only policies with this name (glob).")
+@click.option("--profile", help="AWS profile.")
+@click.option("--sandbox", is_flag=True, help="Run against an embedded moto account with demo resources.")
+@click.option("-v", "--verbose", count=True)
+def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[str, ...],
+        names: tuple[str, ...], profile: str | None, sandbox: bool, verbose: int) -> None:
+    """Run policies against an account (pull mode)."""
+    setup_logging(verbose)
+    policies = load_or_exit(paths, names)
+    from c7n_lite.runner import default_region, run_policies
+    from c7n_lite.summary import print_summary
+    endpoint = None
+    server = None
+    if sandbox:
+        from c7n_lite.sandbox import SandboxUnavailable, start_sandbox
+        try:
+            server = start_sandbox()
+        except SandboxUnavailable as exc:
+            fail([f"sandbox: {exc}"])
+        endpoint = server.endpoint
+        click.echo(f"sandbox: demo account {server.account_id} at {endpoint}", err=True)
+    try:
+        runs = run_policies(policies, output_dir, list(regions) or [default_region()], dryrun,
+                            endpoint_url=endpoint, profile=profile)
+    finally:
+        if server is not None:
+            server.stop()
+    ok = print_summary(runs, output_dir, dryrun)
+    sys.exit(0 if ok else 1)
+
+
+@main.command()
+@click.argument("resource", required=False)
+@click.option("--json", "as_json", is_flag=True, help="The full JSON Schema.")
+def schema(resource: str | None, as_json: bool) -> None:
+    """List resources, or a resource's filters and actions; --json for the JSON Schema."""
+    from c7n_lite.registry import load_all, resources
+    load_all()
+    if as_json:
+        from c7n_lite.output import dumps
+        from c7n_lite.schema import generate_schema
+        click.echo(dumps(generate_schema()))
+        return
+    if not resource:
+        for name in resources.names():
+            click.echo(name)
+        return
+    from c7n_lite.policy import resource_type_for
+    rt = resource_type_for(resource)
+    if rt is None:
+        from c7n_lite.schema import suggest
+        fail([f"unknown resource {resource!r}{suggest(resource, resources.names())}"])
+    click.echo(f"{rt.type}\n  filters: {', '.join(rt.filter_names())}\n  actions: {', '.join(rt.action_names())}")

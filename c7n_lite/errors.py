@@ -1,0 +1,25 @@
+"""Errors a user sees: one line each, naming the file, the line and the policy."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PolicyError:
+    file: str
+    line: int | None
+    policy: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        who = f" policy '{self.policy}':" if self.policy else ""
+        return f"{where}:{who} {self.message}"
+
+
+class PolicyLoadError(Exception):
+    """Raised with every error found in the policy files, not just the first."""
+
+    def __init__(self, errors: list[PolicyError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))

@@ -1,0 +1,157 @@
+"""The filter base class and the factory that turns policy data into filters.
+
+The factory is shared by validation (CLI) and by building a runnable policy
+(CLI and Lambda), so both read a filter the same way.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from c7n_lite.registry import common_filters
+
+if TYPE_CHECKING:
+    from c7n_lite.resources.core import ResourceManager, ResourceType
+
+BOOLEAN_BLOCKS = ("or", "and", "not")
+
+
+class FilterSpecError(ValueError):
+    """A filter's data does not name a usable filter."""
+
+
+class Filter:
+    """Selects resources.  Subclasses set `schema` (the JSON Schema properties of
+    their data, besides `type`), `required` and `permissions`, and implement
+    `match` or `process`."""
+
+    type: ClassVar[str] = ""
+    schema: ClassVar[dict] = {}
+    required: ClassVar[tuple[str, ...]] = ()
+    permissions: ClassVar[tuple[str, ...]] = ()
+    # Top-level resource fields this filter reads: drives detail fetches.
+    reads: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, data: dict, manager: ResourceManager) -> None:
+        self.data = data
+        self.manager = manager
+
+    @classmethod
+    def applies_to(cls, resource_type: type[ResourceType]) -> bool:
+        return True
+
+    @classmethod
+    def json_schema(cls) -> dict:
+        props = {"type": {"enum": [cls.type]}}
+        props.update(cls.schema)
+        return {"type": "object", "additionalProperties": False,
+                "properties": props, "required": ["type", *cls.required]}
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        """Semantic checks beyond the schema; messages for the user."""
+        return []
+
+    @classmethod
+    def all_permissions(cls, data: dict) -> set[str]:
+        return set(cls.permissions)
+
+    def required_keys(self) -> set[str]:
+        return set(self.reads)
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        keys = self.required_keys()
+        if keys:
+            self.manager.ensure_details(resources, keys)
+        return [r for r in resources if self.match(r, event)]
+
+    def match(self, resource: dict, event: dict | None = None) -> bool:
+        raise NotImplementedError
+
+
+def normalize_filter(data: Any) -> tuple[str, dict]:
+    """Custodian's filter shorthands → (type name, data with a 'type')."""
+    if isinstance(data, str):
+        return data, {"type": data}
+    if not isinstance(data, dict):
+        raise FilterSpecError(f"a filter must be a mapping or a name, not {type(data).__name__}")
+    if "type" in data:
+        if not isinstance(data["type"], str):
+            raise FilterSpecError("a filter's 'type' must be a string")
+        return data["type"], data
+    if len(data) == 1:
+        (key, value), = data.items()
+        if key in BOOLEAN_BLOCKS:
+            return key, data
+        return "value", {"type": "value", "key": key, "value": value}
+    raise FilterSpecError("a filter needs a 'type', or a single 'key: value' pair")
+
+
+def filter_class(resource_type: type[ResourceType], name: str) -> type[Filter] | None:
+    return resource_type.filter_class(name)
+
+
+def build_filter(data: Any, manager: ResourceManager) -> Filter:
+    name, normalized = normalize_filter(data)
+    cls = filter_class(manager.resource_type, name)
+    if cls is None:
+        raise FilterSpecError(f"unknown filter {name!r} for {manager.resource_type.type}")
+    return cls(normalized, manager)
+
+
+def build_filters(items: list, manager: ResourceManager) -> list[Filter]:
+    return [build_filter(item, manager) for item in items or ()]
+
+
+def apply_filters(filters: list[Filter], resources: list[dict], event: dict | None = None) -> list[dict]:
+    for f in filters:
+        if not resources:
+            break
+        resources = f.process(resources, event)
+    return resources
+
+
+@common_filters.register("and")
+class AndFilter(Filter):
+    """All of the listed filters match."""
+
+    schema = {"and": {"type": "array"}}
+
+    def __init__(self, data: dict, manager: ResourceManager) -> None:
+        super().__init__(data, manager)
+        self.children = build_filters(data[self.type], manager)
+
+    @classmethod
+    def json_schema(cls) -> dict:
+        return {"type": "object", "additionalProperties": False,
+                "properties": {cls.type: {"type": "array"}}, "required": [cls.type]}
+
+    def required_keys(self) -> set[str]:
+        return set().union(*(c.required_keys() for c in self.children)) if self.children else set()
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        return apply_filters(self.children, resources, event)
+
+
+@common_filters.register("or")
+class OrFilter(AndFilter):
+    """Any of the listed filters matches.  Each sub-filter sees only the
+    resources not matched yet, so detail calls are not made twice."""
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        matched: set[int] = set()
+        remaining = resources
+        for child in self.children:
+            if not remaining:
+                break
+            matched.update(id(r) for r in child.process(remaining, event))
+            remaining = [r for r in remaining if id(r) not in matched]
+        return [r for r in resources if id(r) in matched]
+
+
+@common_filters.register("not")
+class NotFilter(AndFilter):
+    """The resources that do not match all the listed filters together."""
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        excluded = {id(r) for r in apply_filters(self.children, resources, event)}
+        return [r for r in resources if id(r) not in excluded]

@@ -1,0 +1,115 @@
+"""Read policy files safely, keeping the line of every mapping key and list item."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from c7n_lite.errors import PolicyError
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+POLICY_SUFFIXES = (".yml", ".yaml", ".json")
+
+
+class LineDict(dict):
+    """A dict that remembers where it and each of its keys stood in the file."""
+
+    line: int | None = None
+    key_lines: dict
+
+    def line_of(self, key: object) -> int | None:
+        return getattr(self, "key_lines", {}).get(key, self.line)
+
+
+class LineList(list):
+    line: int | None = None
+    item_lines: list
+
+    def line_of(self, index: int) -> int | None:
+        lines = getattr(self, "item_lines", [])
+        return lines[index] if 0 <= index < len(lines) else self.line
+
+
+class _LineLoader(_Base):  # type: ignore[misc, valid-type]
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicate_keys: list[tuple[object, int]] = []
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    data = LineDict()
+    data.line = node.start_mark.line + 1
+    data.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark)
+        line = key_node.start_mark.line + 1
+        if key in data:
+            loader.duplicate_keys.append((key, line))
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_lines[key] = line
+    return data
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    data = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    data.line = node.start_mark.line + 1
+    data.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return data
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+def parse_text(text: str, filename: str) -> tuple[object, list[PolicyError]]:
+    """Parse YAML (or JSON) text; never executes tags, never raises on bad input."""
+    loader = _LineLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or str(exc)
+        if exc.context and exc.context not in problem:
+            problem = f"{exc.context}: {problem}"
+        return None, [PolicyError(filename, line, None, f"YAML syntax error: {problem}")]
+    except yaml.YAMLError as exc:
+        return None, [PolicyError(filename, None, None, f"YAML error: {exc}")]
+    finally:
+        loader.dispose()
+    errors = [PolicyError(filename, line, None, f"duplicate key {key!r} in the same mapping")
+              for key, line in loader.duplicate_keys]
+    return data, errors
+
+
+def parse_file(path: str | os.PathLike) -> tuple[object, list[PolicyError]]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [PolicyError(str(path), None, None, f"cannot read file: {exc}")]
+    return parse_text(text, str(path))
+
+
+def expand_paths(paths: list[str]) -> tuple[list[str], list[PolicyError]]:
+    """Files as given, and the policy files found under directories, sorted."""
+    files: list[str] = []
+    errors: list[PolicyError] = []
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            found = sorted(str(f) for f in p.rglob("*") if f.suffix in POLICY_SUFFIXES and f.is_file())
+            if not found:
+                errors.append(PolicyError(path, None, None, "no policy files (*.yml, *.yaml, *.json) here"))
+            files.extend(found)
+        elif p.is_file():
+            files.append(str(p))
+        else:
+            errors.append(PolicyError(path, None, None, "no such file or directory"))
+    return files, errors

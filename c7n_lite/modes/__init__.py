@@ -1,0 +1,1 @@
+"""Execution modes: pull (a scan from the CLI), periodic and event-driven Lambdas."""

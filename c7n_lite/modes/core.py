@@ -1,0 +1,115 @@
+"""What every mode shares: filter the resources, then plan and (unless dry) run actions."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from c7n_lite.actions.core import FAILED, Outcome
+from c7n_lite.policy import Policy
+
+log = logging.getLogger("c7n_lite")
+
+
+class Mode:
+    """How and where a policy runs.  Subclasses declare `schema` for their options."""
+
+    type: ClassVar[str] = ""
+    schema: ClassVar[dict] = {}
+    required: ClassVar[tuple[str, ...]] = ()
+    # Deployed as a Lambda (not run by `c7n-lite run` as a scan).
+    serverless: ClassVar[bool] = False
+    # Triggered by an event that names the resources, so `run` cannot scan it.
+    event_driven: ClassVar[bool] = False
+
+    @classmethod
+    def json_schema(cls) -> dict:
+        props = {"type": {"enum": [cls.type]}}
+        props.update(cls.schema)
+        return {"type": "object", "additionalProperties": False,
+                "properties": props, "required": ["type", *cls.required]}
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        return []
+
+
+@dataclass
+class ActionRun:
+    action: str
+    plan: list[dict] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for o in self.outcomes if o.status == FAILED)
+
+    def summary(self) -> dict:
+        counts: dict[str, int] = {}
+        for o in self.outcomes:
+            counts[o.status] = counts.get(o.status, 0) + 1
+        return {"action": self.action, "planned_calls": len(self.plan), **counts}
+
+
+@dataclass
+class PolicyRun:
+    """What one policy did in one region."""
+
+    policy: str
+    resource: str
+    region: str
+    dryrun: bool
+    evaluated: int = 0
+    matched: list[dict] = field(default_factory=list)
+    evaluated_ids: list[str] = field(default_factory=list)
+    actions: list[ActionRun] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    started: float = field(default_factory=time.time)
+    duration: float = 0.0
+    api_calls: dict[str, int] = field(default_factory=dict)
+    skipped: str | None = None
+
+    @property
+    def failed_actions(self) -> int:
+        return sum(a.failed for a in self.actions)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.failed_actions
+
+
+def act(policy: Policy, matched: list[dict], run: PolicyRun, event: dict | None = None) -> None:
+    """Plan each action for the matched resources; execute the plan unless dry."""
+    if not matched:
+        return
+    for action in policy.actions:
+        record = ActionRun(action.name)
+        run.actions.append(record)
+        try:
+            plan = action.plan(matched, event)
+        except Exception as exc:  # noqa: BLE001 - one action's failure is recorded, the rest go on
+            log.exception("policy %s: planning %s failed", policy.name, action.name)
+            run.errors.append({"stage": f"action:{action.name}", "error": str(exc)})
+            continue
+        record.plan = [call.to_dict() for call in plan]
+        if run.dryrun:
+            continue
+        record.outcomes = action.execute(plan)
+        for outcome in record.outcomes:
+            if outcome.status == FAILED:
+                log.error("policy %s: %s on %s failed: %s %s", policy.name, action.name,
+                          outcome.resource_id, outcome.error_code, outcome.error_message)
+
+
+def evaluate(policy: Policy, resources: list[dict], run: PolicyRun, event: dict | None = None) -> list[dict]:
+    run.evaluated = len(resources)
+    run.evaluated_ids = policy.resource_ids(resources)
+    matched = policy.filter(resources, event)
+    run.matched = matched
+    act(policy, matched, run, event)
+    return matched
+
+
+def api_call_delta(before: dict[str, int], after: Any) -> dict[str, int]:
+    return {k: v - before.get(k, 0) for k, v in after.items() if v - before.get(k, 0)}

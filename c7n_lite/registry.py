@@ -1,0 +1,75 @@
+"""Name → class maps for resources, filters, actions and modes.
+
+Registration is explicit (a decorator on the class).  The schema, the docs and
+the IAM permissions of a deployed role are all generated from what is
+registered here, so adding a resource, filter or action is declaring it once.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Callable, Iterator, TypeVar
+
+T = TypeVar("T", bound=type)
+
+# Packages whose modules register plugins.  Importing them all is only needed
+# for the CLI (validation, schema, docs); a deployed Lambda imports just the
+# modules its policy uses (see c7n_lite.deploy.archive).
+PLUGIN_PACKAGES = ("c7n_lite.filters", "c7n_lite.actions", "c7n_lite.resources", "c7n_lite.modes")
+
+
+class Registry:
+    """An ordered map of names to plugin classes of one kind."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._items: dict[str, type] = {}
+
+    def register(self, name: str) -> Callable[[T], T]:
+        def decorator(cls: T) -> T:
+            if name in self._items and self._items[name] is not cls:
+                raise ValueError(f"{self.kind} {name!r} registered twice")
+            cls.type = name
+            self._items[name] = cls
+            return cls
+        return decorator
+
+    def get(self, name: str) -> type | None:
+        return self._items.get(name)
+
+    def names(self) -> list[str]:
+        return list(self._items)
+
+    def items(self) -> Iterator[tuple[str, type]]:
+        return iter(self._items.items())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+resources = Registry("resource")
+modes = Registry("mode")
+# Filters and actions that apply to every resource type (value, or/and/not,
+# notify, the tag family...).  Resource-specific ones live on the resource
+# class (``SomeResource.filters`` / ``SomeResource.actions``).  A common
+# plugin may narrow itself with a classmethod ``applies_to(resource_class)``.
+common_filters = Registry("filter")
+common_actions = Registry("action")
+
+_loaded = False
+
+
+def load_all() -> None:
+    """Import every plugin module so the registries are complete."""
+    global _loaded
+    if _loaded:
+        return
+    for package_name in PLUGIN_PACKAGES:
+        package = importlib.import_module(package_name)
+        for info in pkgutil.iter_modules(package.__path__):
+            if not info.name.startswith("_"):
+                importlib.import_module(f"{package_name}.{info.name}")
+    _loaded = True

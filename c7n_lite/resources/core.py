@@ -1,0 +1,240 @@
+"""The declarative resource type, and the manager that enumerates and enriches it.
+
+A resource type is a class of facts (service, enumerate call, id, ARN shape,
+tags, how to fetch by id, per-resource detail calls).  The manager does the
+work: it enumerates each (region, type) once per run, whatever the number of
+policies, and fetches a detail only for the resources and fields some filter
+actually reads, in parallel, once per resource.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Iterable
+
+from c7n_lite.aws.session import AwsSession
+from c7n_lite.registry import Registry, common_actions, common_filters
+
+DETAIL_WORKERS = 12
+
+
+def op_name(method: str) -> str:
+    """boto3 method name → API operation name (describe_instances → DescribeInstances)."""
+    return "".join(part.capitalize() for part in method.split("_"))
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A call per resource that adds fields the enumerate call leaves out.
+
+    `fetch(client, resource)` returns the fields to merge into the resource;
+    `keys` are the top-level fields it provides, which is how a filter's
+    need for it is recognised.
+    """
+
+    keys: tuple[str, ...]
+    fetch: Callable[[Any, dict], dict]
+    permissions: tuple[str, ...]
+    service: str | None = None
+
+
+class ResourceType:
+    """Facts about one AWS resource type.  Subclass and register; override
+    `enumerate` / `fetch_by_ids` only where a single call cannot do it."""
+
+    type: ClassVar[str] = ""
+    service: ClassVar[str] = ""
+    enum_op: ClassVar[str] = ""
+    enum_path: ClassVar[str] = ""
+    enum_params: ClassVar[dict] = {}
+    id: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    # ARN: either a key on the resource that holds it, or a format string with
+    # {partition} {region} {account} {id}.
+    arn_key: ClassVar[str | None] = None
+    arn_format: ClassVar[str | None] = None
+    date: ClassVar[str | None] = None
+    taggable: ClassVar[bool] = False
+    # Fetch a subset by ids (event modes): boto3 method, its ids parameter and
+    # how many ids fit in one call.  None: enumerate and pick.
+    fetch_op: ClassVar[str | None] = None
+    fetch_param: ClassVar[str | None] = None
+    fetch_batch: ClassVar[int] = 200
+    details: ClassVar[dict[str, Detail]] = {}
+    extra_permissions: ClassVar[tuple[str, ...]] = ()
+    # Fields worth showing in reports and the terminal plan.
+    report_fields: ClassVar[tuple[str, ...]] = ()
+
+    filters: ClassVar[Registry]
+    actions: ClassVar[Registry]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.filters = Registry(f"filter of {cls.__name__}")
+        cls.actions = Registry(f"action of {cls.__name__}")
+
+    # --- registry lookups -------------------------------------------------
+    @classmethod
+    def filter_class(cls, name: str) -> type | None:
+        found = cls.filters.get(name)
+        if found is None:
+            found = common_filters.get(name)
+            if found is not None and not found.applies_to(cls):
+                return None
+        return found
+
+    @classmethod
+    def action_class(cls, name: str) -> type | None:
+        found = cls.actions.get(name)
+        if found is None:
+            found = common_actions.get(name)
+            if found is not None and not found.applies_to(cls):
+                return None
+        return found
+
+    @classmethod
+    def filter_names(cls) -> list[str]:
+        common = [n for n, c in common_filters.items() if c.applies_to(cls)]
+        return sorted(set(cls.filters.names()) | set(common))
+
+    @classmethod
+    def action_names(cls) -> list[str]:
+        common = [n for n, c in common_actions.items() if c.applies_to(cls)]
+        return sorted(set(cls.actions.names()) | set(common))
+
+    # --- facts derived from the declaration ---------------------------------
+    @classmethod
+    def read_permissions(cls) -> list[str]:
+        perms = [f"{cls.service}:{op_name(cls.enum_op)}"] if cls.enum_op else []
+        if cls.fetch_op:
+            perms.append(f"{cls.service}:{op_name(cls.fetch_op)}")
+        perms.extend(cls.extra_permissions)
+        return sorted(set(perms))
+
+    @classmethod
+    def resource_id(cls, resource: dict) -> str:
+        return resource[cls.id]
+
+    @classmethod
+    def arn(cls, resource: dict, session: AwsSession) -> str:
+        if cls.arn_key and resource.get(cls.arn_key):
+            return resource[cls.arn_key]
+        if cls.arn_format is None:
+            raise ValueError(f"{cls.type} has no ARN shape")
+        return cls.arn_format.format(partition=session.partition, region=session.region,
+                                     account=session.account_id, id=cls.resource_id(resource))
+
+    # --- API ----------------------------------------------------------------
+    @classmethod
+    def enumerate(cls, session: AwsSession) -> list[dict]:
+        return paginate(session.client(cls.service), cls.enum_op, cls.enum_path, cls.enum_params)
+
+    @classmethod
+    def fetch_by_ids(cls, session: AwsSession, ids: list[str]) -> list[dict]:
+        if not cls.fetch_op:
+            wanted = set(ids)
+            return [r for r in cls.enumerate(session) if cls.resource_id(r) in wanted]
+        client = session.client(cls.service)
+        found: list[dict] = []
+        for start in range(0, len(ids), cls.fetch_batch):
+            params = dict(cls.enum_params)
+            params[cls.fetch_param] = ids[start:start + cls.fetch_batch]
+            found.extend(paginate(client, cls.fetch_op, cls.enum_path, params))
+        return found
+
+
+def paginate(client: Any, method: str, path: str, params: dict | None = None) -> list[dict]:
+    """All items of a (possibly paginated) call, selected by a JMESPath."""
+    import jmespath
+    expr = jmespath.compile(path) if path else None
+    params = params or {}
+    if client.can_paginate(method):
+        pages: Iterable[dict] = client.get_paginator(method).paginate(**params)
+    else:
+        pages = [getattr(client, method)(**params)]
+    items: list[dict] = []
+    for page in pages:
+        found = expr.search(page) if expr else page
+        if found:
+            items.extend(found)
+    return items
+
+
+class ResourceFetchError(RuntimeError):
+    """Enumerating or enriching resources failed: the policy must not report an empty account."""
+
+
+@dataclass
+class ResourceManager:
+    """Resources of one type in one region, for the policies of one run."""
+
+    resource_type: type[ResourceType]
+    session: AwsSession
+    clock: Callable[[], datetime.datetime] | None = None
+
+    def now(self) -> datetime.datetime:
+        if self.clock is not None:
+            return self.clock()
+        return datetime.datetime.now(datetime.timezone.utc)
+
+    def _cache(self) -> dict:
+        cache = getattr(self.session, "resource_cache", None)
+        if cache is None:
+            cache = self.session.resource_cache = {}
+        return cache
+
+    def resources(self) -> list[dict]:
+        """Every resource of the type, described once per session (run and region)."""
+        rt = self.resource_type
+        key = ("describe", rt.type, json.dumps(rt.enum_params, sort_keys=True))
+        cache = self._cache()
+        if key not in cache:
+            try:
+                cache[key] = rt.enumerate(self.session)
+            except Exception as exc:  # noqa: BLE001 - re-raised with context
+                raise ResourceFetchError(f"describing {rt.type} failed: {exc}") from exc
+        return cache[key]
+
+    def get_resources(self, ids: list[str]) -> list[dict]:
+        """Just the given resources (event modes): no scan where the API fetches by id."""
+        if not ids:
+            return []
+        try:
+            return self.resource_type.fetch_by_ids(self.session, list(dict.fromkeys(ids)))
+        except Exception as exc:  # noqa: BLE001
+            raise ResourceFetchError(f"fetching {self.resource_type.type} {ids} failed: {exc}") from exc
+
+    def details_for(self, keys: Iterable[str]) -> list[str]:
+        wanted = set(keys)
+        return [name for name, d in self.resource_type.details.items() if wanted & set(d.keys)]
+
+    def ensure_details(self, resources: list[dict], keys: Iterable[str]) -> None:
+        """Fetch the details providing `keys`, once per resource, in parallel."""
+        for name in self.details_for(keys):
+            self._ensure_detail(name, resources)
+
+    def _ensure_detail(self, name: str, resources: list[dict]) -> None:
+        rt = self.resource_type
+        detail = rt.details[name]
+        done = self._cache().setdefault(("detail", rt.type, name), set())
+        todo = [r for r in resources if rt.resource_id(r) not in done]
+        if not todo:
+            return
+        client = self.session.client(detail.service or rt.service)
+
+        def fetch(resource: dict) -> dict:
+            return detail.fetch(client, resource)
+
+        try:
+            if len(todo) == 1:
+                results = [fetch(todo[0])]
+            else:
+                with ThreadPoolExecutor(max_workers=min(DETAIL_WORKERS, len(todo))) as pool:
+                    results = list(pool.map(fetch, todo))
+        except Exception as exc:  # noqa: BLE001
+            raise ResourceFetchError(f"fetching {name} of {rt.type} failed: {exc}") from exc
+        for resource, fields in zip(todo, results):
+            resource.update(fields)
+            done.add(rt.resource_id(resource))

@@ -1,0 +1,115 @@
+"""Run validated policies in pull mode across regions and write Custodian's output layout."""
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Callable
+
+from c7n_lite import __version__
+from c7n_lite.aws.session import AwsSession
+from c7n_lite.modes.core import PolicyRun
+from c7n_lite.modes.pull import run_scan
+from c7n_lite.output import EVALUATED_FILE, METADATA_FILE, PLAN_FILE, RESOURCES_FILE, PolicyOutput
+from c7n_lite.policy import Policy
+from c7n_lite.registry import load_all, modes
+
+log = logging.getLogger("c7n_lite")
+
+
+def default_region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
+def clock_from_env() -> Callable[[], datetime.datetime] | None:
+    """C7N_LITE_NOW=2030-01-01T00:00:00Z pins "now" for age logic (tests, replays)."""
+    pinned = os.environ.get("C7N_LITE_NOW")
+    if not pinned:
+        return None
+    when = datetime.datetime.fromisoformat(pinned.replace("Z", "+00:00"))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return lambda: when
+
+
+def run_policies(policies: list[dict], output_dir: str, regions: list[str], dryrun: bool,
+                 endpoint_url: str | None = None, profile: str | None = None) -> list[PolicyRun]:
+    load_all()
+    clock = clock_from_env()
+    runs: list[PolicyRun] = []
+    for region in regions:
+        session = AwsSession(region, profile=profile, endpoint_url=endpoint_url, dryrun=dryrun)
+        root = Path(output_dir) / region if len(regions) > 1 else Path(output_dir)
+        for data in policies:
+            mode = modes.get((data.get("mode") or {}).get("type", "pull"))
+            if mode is not None and mode.event_driven:
+                run = PolicyRun(data["name"], data["resource"], region, dryrun,
+                                skipped=f"{mode.type} mode runs on events: use deploy, or invoke with an event")
+                runs.append(run)
+                continue
+            runs.append(run_one(data, session, root, dryrun, clock))
+    return runs
+
+
+def run_one(data: dict, session: AwsSession, root: Path, dryrun: bool,
+            clock: Callable[[], datetime.datetime] | None) -> PolicyRun:
+    output = PolicyOutput(root, data["name"])
+    output.start_log(log)
+    started = time.time()
+    try:
+        policy = Policy(data, session, clock)
+        run = run_scan(policy, dryrun)
+    finally:
+        output.stop_log(log)
+    write_outputs(output, data, run, session, started)
+    return run
+
+
+def write_outputs(output: PolicyOutput, data: dict, run: PolicyRun, session: AwsSession,
+                  started: float) -> None:
+    output.write_json(RESOURCES_FILE, run.matched)
+    output.write_json(EVALUATED_FILE, run.evaluated_ids)
+    if run.dryrun:
+        output.write_json(PLAN_FILE, [{"action": a.action, "calls": a.plan} for a in run.actions])
+    else:
+        for action in run.actions:
+            output.write_json(f"action-{action.action}.json", [o.to_dict() for o in action.outcomes])
+    output.write_json(METADATA_FILE, metadata(data, run, session, started))
+
+
+def metadata(data: dict, run: PolicyRun, session: AwsSession, started: float) -> dict:
+    account = None
+    try:
+        account = session.account_id
+    except Exception:  # noqa: BLE001 - metadata must still be written without credentials
+        pass
+    return {
+        "policy": data,
+        "version": __version__,
+        "execution": {
+            "id": str(uuid.uuid4()),
+            "start": datetime.datetime.fromtimestamp(started, datetime.timezone.utc).isoformat(),
+            "end_time": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+            "duration": round(run.duration, 4),
+            "dryrun": run.dryrun,
+            "mode": (data.get("mode") or {}).get("type", "pull"),
+        },
+        "account_id": account,
+        "region": run.region,
+        "resource_type": run.resource,
+        "counts": {"evaluated": run.evaluated, "matched": len(run.matched),
+                   "passed": run.evaluated - len(run.matched)},
+        "api_calls": {"total": sum(run.api_calls.values()), "by_operation": run.api_calls},
+        "actions": [a.summary() for a in run.actions],
+        "errors": run.errors + [
+            {"stage": f"action:{a.action}", "resource": o.resource_id, "error_code": o.error_code,
+             "error": o.error_message}
+            for a in run.actions for o in a.outcomes if o.status == "failed"],
+        "metrics": [
+            {"MetricName": "ResourceCount", "Value": len(run.matched), "Unit": "Count"},
+            {"MetricName": "ResourceTime", "Value": round(run.duration, 4), "Unit": "Seconds"},
+        ],
+    }

@@ -1,0 +1,133 @@
+"""An embedded moto account, served over HTTP on loopback, for trying c7n-lite
+without credentials (`run --sandbox`) and for the test suite.
+
+The server records every request it answers (service, operation, whether it
+is a read), which is how tests prove that a dry run changed nothing.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import parse_qs
+
+from c7n_lite.aws.session import is_read_only
+
+SANDBOX_ACCOUNT = "123456789012"
+SANDBOX_REGION = "us-east-1"
+_CREDENTIAL = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+
+
+class SandboxUnavailable(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Request:
+    service: str
+    operation: str
+    method: str
+    path: str
+
+    @property
+    def read_only(self) -> bool:
+        if self.operation.startswith(("GET ", "HEAD ")):
+            return True
+        return is_read_only(self.operation)
+
+
+def _operation(environ: dict, body: bytes) -> str:
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    if "Action" in query:
+        return query["Action"][0]
+    if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded") and body:
+        action = parse_qs(body.decode("utf-8", "replace")).get("Action")
+        if action:
+            return action[0]
+    return f"{environ.get('REQUEST_METHOD', 'GET')} {environ.get('PATH_INFO', '/')}"
+
+
+class RecordingMotoServer:
+    """moto's server app in a thread on 127.0.0.1, recording each request."""
+
+    def __init__(self, port: int = 0) -> None:
+        os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+        try:
+            from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+            from werkzeug.serving import make_server
+        except ImportError as exc:
+            raise SandboxUnavailable(
+                "the sandbox needs moto's server: pip install 'c7n-lite[sandbox]'") from exc
+        self.requests: list[Request] = []
+        self.hooks: list[Callable[[Request], Any]] = []
+        self._lock = threading.Lock()
+        app = DomainDispatcherApplication(create_backend_app)
+        self._server = make_server("127.0.0.1", port, self._recording(app), threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.account_id = SANDBOX_ACCOUNT
+
+    def _recording(self, app: Callable) -> Callable:
+        def wrapped(environ: dict, start_response: Callable) -> Any:
+            path = environ.get("PATH_INFO", "")
+            if path.startswith("/moto-api"):
+                return app(environ, start_response)
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            found = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
+            request = Request(found.group(2) if found else "unknown", _operation(environ, body),
+                              environ.get("REQUEST_METHOD", "GET"), path)
+            with self._lock:
+                self.requests.append(request)
+            return app(environ, start_response)
+        return wrapped
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> RecordingMotoServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+
+    def reset_log(self) -> None:
+        with self._lock:
+            self.requests.clear()
+
+    def writes(self) -> list[Request]:
+        with self._lock:
+            return [r for r in self.requests if not r.read_only]
+
+    def reset_state(self) -> None:
+        """Forget every resource (moto's reset)."""
+        import urllib.request
+        urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")).read()
+
+
+def use_fake_credentials() -> None:
+    """moto accepts any credentials; make sure botocore finds some."""
+    for key, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
+                       ("AWS_SESSION_TOKEN", "testing")):
+        os.environ[key] = value
+    os.environ.setdefault("AWS_DEFAULT_REGION", SANDBOX_REGION)
+
+
+def start_sandbox(seed: bool = True) -> RecordingMotoServer:
+    """Start the embedded account and fill it with demo resources."""
+    server = RecordingMotoServer().start()
+    use_fake_credentials()
+    if seed:
+        from c7n_lite.sandbox_seed import seed_demo_account
+        seed_demo_account(server.endpoint, SANDBOX_REGION)
+    return server

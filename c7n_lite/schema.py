@@ -1,0 +1,310 @@
+"""Validate policy files against the schema generated from the registry.
+
+Every error in every file is reported in one pass, one line each, naming the
+file, the line and the policy, with a close-match suggestion where one exists.
+CLI-only: a deployed Lambda never imports this module (nor jsonschema).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable
+
+from c7n_lite.errors import PolicyError
+from c7n_lite.filters.core import BOOLEAN_BLOCKS, FilterSpecError, normalize_filter
+from c7n_lite.loader import LineDict, LineList, expand_paths, parse_file
+from c7n_lite.registry import load_all, modes, resources
+
+NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]*([-_][A-Za-z0-9]+)*$")
+SEVERITIES = ("low", "medium", "high", "critical")
+POLICY_SCHEMA_PROPERTIES: dict[str, dict] = {
+    "name": {"type": "string"},
+    "resource": {"type": "string"},
+    "description": {"type": "string"},
+    "comment": {"type": "string"},
+    "comments": {"type": "string"},
+    "filters": {"type": "array"},
+    "actions": {"type": "array"},
+    "mode": {"type": "object"},
+    "metadata": {
+        "type": "object",
+        "properties": {
+            "controls": {"type": "array", "items": {"type": "string"}},
+            "severity": {"enum": list(SEVERITIES)},
+            "category": {"type": "string"},
+            "remediation": {"type": "string"},
+        },
+    },
+    "conditions": {"type": "array"},
+    "tags": {"type": "array", "items": {"type": "string"}},
+    "region": {"type": "string"},
+    "max-resources": {"type": "integer", "minimum": 0},
+}
+TOP_LEVEL_KEYS = ("policies", "vars")
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """A validated policy and where it came from."""
+
+    data: dict
+    file: str
+    line: int | None
+
+    @property
+    def name(self) -> str:
+        return self.data["name"]
+
+
+def suggest(word: Any, choices: Iterable[str]) -> str:
+    found = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {found[0]!r}?)" if found else ""
+
+
+def line_of(container: Any, key: Any) -> int | None:
+    if isinstance(container, (LineDict, LineList)):
+        return container.line_of(key)
+    return None
+
+
+@lru_cache(maxsize=None)
+def _validator(owner: type) -> Any:
+    from jsonschema import Draft7Validator
+    return Draft7Validator(owner.json_schema())
+
+
+@lru_cache(maxsize=None)
+def _policy_validator() -> Any:
+    from jsonschema import Draft7Validator
+    return Draft7Validator({"type": "object", "properties": POLICY_SCHEMA_PROPERTIES,
+                            "additionalProperties": False, "required": ["name", "resource"]})
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+            list: "a list", dict: "a mapping", type(None): "null"}.get(
+        type(value).__mro__[-2] if isinstance(value, (LineDict, LineList)) else type(value),
+        type(value).__name__)
+
+
+_SCHEMA_TYPES = {"string": "a string", "array": "a list", "object": "a mapping",
+                 "integer": "an integer", "number": "a number", "boolean": "a boolean"}
+
+
+def _schema_errors(validator: Any, data: Any, what: str, known: Iterable[str] = ()) -> list[tuple[Any, str]]:
+    """jsonschema errors → (line, message) in words a policy author uses."""
+    out = []
+    for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        path = list(err.absolute_path)
+        container = data
+        for step in path[:-1]:
+            container = container[step]
+        line = line_of(container, path[-1] if path else None)
+        field = ".".join(str(p) for p in path)
+        if err.validator == "additionalProperties":
+            allowed = list(err.schema.get("properties", {}))
+            extras = [k for k in err.instance if k not in allowed]
+            for extra in extras:
+                out.append((line_of(err.instance, extra),
+                            f"{what}: unknown key {extra!r}{suggest(extra, allowed)}"))
+            continue
+        if err.validator == "enum":
+            choices = [str(c) for c in err.validator_value]
+            label = "op" if path[-1:] == ["op"] else field or "value"
+            if label == "type" and len(choices) == 1:
+                continue
+            shown = ", ".join(choices) if len(choices) <= 12 else ", ".join(choices[:12]) + ", …"
+            out.append((line, f"{what}: unknown {label} {err.instance!r}{suggest(err.instance, choices)};"
+                              f" expected one of: {shown}"))
+        elif err.validator == "type":
+            wanted = err.validator_value
+            wanted = " or ".join(_SCHEMA_TYPES.get(w, w) for w in ([wanted] if isinstance(wanted, str) else wanted))
+            out.append((line, f"{what}: {field!r} must be {wanted}, got {_type_name(err.instance)} {err.instance!r}"))
+        elif err.validator == "required":
+            missing = err.message.split("'")[1] if "'" in err.message else err.message
+            out.append((line, f"{what}: missing required key {missing!r}"))
+        else:
+            out.append((line, f"{what}: {field or 'value'}: {err.message}"))
+    return out
+
+
+class _PolicyChecker:
+    """Collects the errors of one policy."""
+
+    def __init__(self, file: str, policy: LineDict) -> None:
+        self.file = file
+        self.policy = policy
+        name = policy.get("name")
+        self.name = name if isinstance(name, str) else None
+        self.errors: list[PolicyError] = []
+
+    def error(self, line: int | None, message: str) -> None:
+        self.errors.append(PolicyError(self.file, line or self.policy.line, self.name, message))
+
+    def run(self) -> list[PolicyError]:
+        p = self.policy
+        if "filter" in p and "filters" not in p:
+            self.error(line_of(p, "filter"), "unknown key 'filter' (did you mean 'filters'?)")
+        for line, msg in _schema_errors(_policy_validator(), p, "policy"):
+            if "'filter'" in msg and "filters" not in p:
+                continue
+            self.error(line, msg.removeprefix("policy: "))
+        if self.name is not None and not NAME_PATTERN.match(self.name):
+            self.error(line_of(p, "name"), f"invalid name {self.name!r}: use letters, digits, '-' or '_', "
+                                           "starting with a letter")
+        resource = p.get("resource")
+        if not isinstance(resource, str):
+            return self.errors
+        from c7n_lite.policy import resource_type_for, resource_type_name
+        rt = resource_type_for(resource)
+        if rt is None:
+            self.error(line_of(p, "resource"),
+                       f"unknown resource {resource!r}{suggest(resource_type_name(resource), resources.names())}")
+            return self.errors
+        if isinstance(p.get("filters"), list):
+            self.check_filters(rt, p["filters"])
+        if isinstance(p.get("actions"), list):
+            self.check_actions(rt, p["actions"])
+        if isinstance(p.get("mode"), dict):
+            self.check_plugin(p["mode"], modes.get(p["mode"].get("type")), "mode",
+                              modes.names(), p.get("mode"))
+        return self.errors
+
+    def check_filters(self, rt: type, items: list) -> None:
+        for index, item in enumerate(items):
+            line = line_of(items, index)
+            try:
+                name, data = normalize_filter(item)
+            except FilterSpecError as exc:
+                self.error(line, str(exc))
+                continue
+            if name in BOOLEAN_BLOCKS and "type" not in item:
+                block = item[name]
+                if not isinstance(block, list):
+                    self.error(line, f"'{name}' takes a list of filters, got {_type_name(block)}")
+                else:
+                    self.check_filters(rt, block)
+                continue
+            cls = rt.filter_class(name)
+            if cls is None:
+                self.error(line, f"unknown filter {name!r} for {rt.type}{suggest(name, rt.filter_names())}")
+                continue
+            source = item if isinstance(item, dict) and "type" in item else data
+            self.check_plugin(data, cls, f"filter {name!r}", rt.filter_names(), source, line)
+
+    def check_actions(self, rt: type, items: list) -> None:
+        for index, item in enumerate(items):
+            line = line_of(items, index)
+            if isinstance(item, str):
+                item_data: Any = {"type": item}
+            elif isinstance(item, dict) and isinstance(item.get("type"), str):
+                item_data = item
+            else:
+                self.error(line, "an action must be a name or a mapping with a 'type'")
+                continue
+            name = item_data["type"]
+            cls = rt.action_class(name)
+            if cls is None:
+                self.error(line, f"unknown action {name!r} for {rt.type}{suggest(name, rt.action_names())}")
+                continue
+            self.check_plugin(item_data, cls, f"action {name!r}", rt.action_names(), item, line)
+
+    def check_plugin(self, data: dict, cls: type | None, what: str, names: list[str],
+                     source: Any, line: int | None = None) -> None:
+        if cls is None:
+            mode_type = data.get("type")
+            self.error(line_of(source, "type"), f"unknown {what} type {mode_type!r}{suggest(mode_type, names)}")
+            return
+        base_line = line or line_of(source, None)
+        problems = _schema_errors(_validator(cls), data, what)
+        for err_line, msg in problems:
+            self.error(err_line if source is data else base_line, msg)
+        if not problems:
+            for msg in cls.check(data):
+                self.error(base_line, f"{what}: {msg}")
+
+
+def validate_document(data: Any, file: str) -> tuple[list[PolicySpec], list[PolicyError]]:
+    load_all()
+    if data is None:
+        return [], [PolicyError(file, None, None, "empty file: expected a mapping with 'policies'")]
+    if not isinstance(data, dict) or "policies" not in data:
+        line = line_of(data, None)
+        extra = f"{suggest(next(iter(data)), TOP_LEVEL_KEYS)}" if isinstance(data, dict) and data else ""
+        return [], [PolicyError(file, line, None, f"expected a mapping with a 'policies' list{extra}")]
+    errors = [PolicyError(file, line_of(data, k), None, f"unknown top-level key {k!r}{suggest(k, TOP_LEVEL_KEYS)}")
+              for k in data if k not in TOP_LEVEL_KEYS]
+    items = data["policies"]
+    if not isinstance(items, list):
+        return [], errors + [PolicyError(file, line_of(data, "policies"), None, "'policies' must be a list")]
+    specs = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            errors.append(PolicyError(file, line_of(items, index), None, "a policy must be a mapping"))
+            continue
+        problems = _PolicyChecker(file, item).run()
+        errors.extend(problems)
+        if not problems:
+            specs.append(PolicySpec(item, file, line_of(items, index)))
+    return specs, errors
+
+
+def load_policies(paths: list[str]) -> tuple[list[PolicySpec], list[PolicyError]]:
+    """Read and validate every file; every error, and duplicate names across files."""
+    files, errors = expand_paths(paths)
+    specs: list[PolicySpec] = []
+    seen: dict[str, tuple[str, int | None]] = {}
+    for file in files:
+        data, parse_errors = parse_file(file)
+        errors.extend(parse_errors)
+        if parse_errors and data is None:
+            continue
+        found, problems = validate_document(data, file)
+        errors.extend(problems)
+        for item in (data.get("policies") if isinstance(data, dict) and isinstance(data.get("policies"), list) else []):
+            name = item.get("name") if isinstance(item, dict) else None
+            if not isinstance(name, str):
+                continue
+            line = line_of(item, "name")
+            if name in seen:
+                first_file, first_line = seen[name]
+                errors.append(PolicyError(file, line, name,
+                                          f"duplicate policy name (first defined at {first_file}:{first_line})"))
+            else:
+                seen[name] = (file, line)
+        specs.extend(found)
+    return specs, errors
+
+
+def generate_schema() -> dict:
+    """The full JSON Schema of a policy file, from the registry."""
+    load_all()
+    definitions: dict[str, Any] = {}
+    policy_variants = []
+    for rname, rt in resources.items():
+        filters = [{"$ref": f"#/definitions/filters/{rname}/{n}"} for n in rt.filter_names()]
+        actions = [{"$ref": f"#/definitions/actions/{rname}/{n}"} for n in rt.action_names()]
+        for n in rt.filter_names():
+            definitions.setdefault("filters", {}).setdefault(rname, {})[n] = rt.filter_class(n).json_schema()
+        for n in rt.action_names():
+            definitions.setdefault("actions", {}).setdefault(rname, {})[n] = rt.action_class(n).json_schema()
+        props = dict(POLICY_SCHEMA_PROPERTIES)
+        props["resource"] = {"enum": [rname, rname.split(".", 1)[1]]}
+        props["filters"] = {"type": "array", "items": {"anyOf": [*filters, {"type": "object"}, {"type": "string"}]}}
+        props["actions"] = {"type": "array", "items": {"anyOf": [*actions, {"type": "string"}]}}
+        props["mode"] = {"anyOf": [{"$ref": f"#/definitions/modes/{m}"} for m in modes.names()]}
+        policy_variants.append({"type": "object", "additionalProperties": False,
+                                "required": ["name", "resource"], "properties": props})
+    definitions["modes"] = {m: cls.json_schema() for m, cls in modes.items()}
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "c7n_lite policy file",
+        "type": "object",
+        "required": ["policies"],
+        "properties": {"policies": {"type": "array", "items": {"anyOf": policy_variants}},
+                       "vars": {"type": "object"}},
+        "additionalProperties": False,
+        "definitions": definitions,
+    }

@@ -1,0 +1,47 @@
+"""The terminal summary of a run: a line per policy, and the dry-run plan."""
+from __future__ import annotations
+
+import click
+
+from c7n_lite.modes.core import PolicyRun
+
+MAX_IDS_SHOWN = 5
+
+
+def _ids(ids: list[str]) -> str:
+    shown = ", ".join(ids[:MAX_IDS_SHOWN])
+    return shown + (f", … (+{len(ids) - MAX_IDS_SHOWN})" if len(ids) > MAX_IDS_SHOWN else "")
+
+
+def print_summary(runs: list[PolicyRun], output_dir: str, dryrun: bool) -> bool:
+    """Print one line per policy (and the plan when dry); True when nothing failed."""
+    width = max((len(r.policy) for r in runs), default=10)
+    ok = True
+    for run in runs:
+        if run.skipped:
+            click.echo(f"{run.policy:<{width}}  {run.resource:<20} {run.region:<12} skipped: {run.skipped}")
+            continue
+        status = "ok" if run.ok else "FAILED"
+        ok = ok and run.ok
+        click.echo(f"{run.policy:<{width}}  {run.resource:<20} {run.region:<12} "
+                   f"evaluated {run.evaluated:>5}  matched {len(run.matched):>5}  "
+                   f"{run.duration:6.2f}s  {status}")
+        for error in run.errors:
+            click.echo(f"    error ({error.get('stage')}): {error.get('error')}")
+        for action in run.actions:
+            if dryrun:
+                for call in action.plan:
+                    click.echo(f"    would {action.action}: {call['service']}.{call['operation']} "
+                               f"on {_ids(call['resource_ids'])}"
+                               + (f" — {call['message']}" if call.get("message") else ""))
+            else:
+                summary = action.summary()
+                failed = [o for o in action.outcomes if o.status == "failed"]
+                click.echo(f"    {action.action}: " + ", ".join(
+                    f"{k} {v}" for k, v in summary.items() if k not in ("action", "planned_calls")))
+                for outcome in failed[:MAX_IDS_SHOWN]:
+                    click.echo(f"      failed {outcome.resource_id}: {outcome.error_code} {outcome.error_message}")
+    total = sum(len(r.matched) for r in runs)
+    click.echo(f"{len(runs)} policies, {total} resources matched{' (dry run: nothing changed)' if dryrun else ''}; "
+               f"output in {output_dir}")
+    return ok
