@@ -50,14 +50,55 @@ class Registry:
         return len(self._items)
 
 
+class PluginRegistry:
+    """Filters or actions, each registered for all resource types or for some.
+
+    Registering by resource type *name* keeps imports one-directional: a
+    filter or action module never imports a resource module, and a resource
+    module never lists its filters and actions.
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._common: dict[str, type] = {}
+        self._scoped: dict[tuple[str, str], type] = {}
+
+    def register(self, name: str, *resource_types: str) -> Callable[[T], T]:
+        """Register for the given resource types, or for every type when none is given
+        (a common plugin may still narrow itself with ``applies_to(resource_class)``)."""
+        def decorator(cls: T) -> T:
+            cls.type = name
+            keys = [(rt, name) for rt in resource_types]
+            for key in keys:
+                if key in self._scoped and self._scoped[key] is not cls:
+                    raise ValueError(f"{self.kind} {name!r} registered twice for {key[0]}")
+                self._scoped[key] = cls
+            if not resource_types:
+                if name in self._common and self._common[name] is not cls:
+                    raise ValueError(f"{self.kind} {name!r} registered twice")
+                self._common[name] = cls
+            return cls
+        return decorator
+
+    def get(self, resource_class: type, name: str) -> type | None:
+        found = self._scoped.get((resource_class.type, name))
+        if found is not None:
+            return found
+        found = self._common.get(name)
+        if found is not None and found.applies_to(resource_class):
+            return found
+        return None
+
+    def names(self, resource_class: type) -> list[str]:
+        scoped = {n for (rt, n) in self._scoped if rt == resource_class.type}
+        common = {n for n, c in self._common.items() if c.applies_to(resource_class)}
+        return sorted(scoped | common)
+
+
 resources = Registry("resource")
 modes = Registry("mode")
-# Filters and actions that apply to every resource type (value, or/and/not,
-# notify, the tag family...).  Resource-specific ones live on the resource
-# class (``SomeResource.filters`` / ``SomeResource.actions``).  A common
-# plugin may narrow itself with a classmethod ``applies_to(resource_class)``.
-common_filters = Registry("filter")
-common_actions = Registry("action")
+filters = PluginRegistry("filter")
+actions = PluginRegistry("action")
 
 _loaded = False
 

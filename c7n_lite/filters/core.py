@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from c7n_lite.registry import common_filters
+from c7n_lite.registry import filters
 
 if TYPE_CHECKING:
     from c7n_lite.resources.core import ResourceManager, ResourceType
@@ -110,7 +110,7 @@ def apply_filters(filters: list[Filter], resources: list[dict], event: dict | No
     return resources
 
 
-@common_filters.register("and")
+@filters.register("and")
 class AndFilter(Filter):
     """All of the listed filters match."""
 
@@ -132,7 +132,7 @@ class AndFilter(Filter):
         return apply_filters(self.children, resources, event)
 
 
-@common_filters.register("or")
+@filters.register("or")
 class OrFilter(AndFilter):
     """Any of the listed filters matches.  Each sub-filter sees only the
     resources not matched yet, so detail calls are not made twice."""
@@ -148,7 +148,7 @@ class OrFilter(AndFilter):
         return [r for r in resources if id(r) in matched]
 
 
-@common_filters.register("not")
+@filters.register("not")
 class NotFilter(AndFilter):
     """The resources that do not match all the listed filters together."""
 

@@ -10,7 +10,7 @@ import re
 from typing import Any, Callable
 
 from c7n_lite.filters.core import Filter
-from c7n_lite.registry import common_filters
+from c7n_lite.registry import filters
 
 
 def _regex(value: Any, pattern: str, flags: int = re.IGNORECASE) -> bool:
@@ -185,7 +185,7 @@ class ValueMatcher:
         return jmespath.search(str(expression), resource)
 
 
-@common_filters.register("value")
+@filters.register("value")
 class ValueFilter(Filter):
     """Compare a field of the resource with a value."""
 

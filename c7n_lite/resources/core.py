@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Iterable
 
 from c7n_lite.aws.session import AwsSession
-from c7n_lite.registry import Registry, common_actions, common_filters
+from c7n_lite.registry import actions, filters
 
 DETAIL_WORKERS = 12
 
@@ -67,42 +67,22 @@ class ResourceType:
     # Fields worth showing in reports and the terminal plan.
     report_fields: ClassVar[tuple[str, ...]] = ()
 
-    filters: ClassVar[Registry]
-    actions: ClassVar[Registry]
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.filters = Registry(f"filter of {cls.__name__}")
-        cls.actions = Registry(f"action of {cls.__name__}")
-
     # --- registry lookups -------------------------------------------------
     @classmethod
     def filter_class(cls, name: str) -> type | None:
-        found = cls.filters.get(name)
-        if found is None:
-            found = common_filters.get(name)
-            if found is not None and not found.applies_to(cls):
-                return None
-        return found
+        return filters.get(cls, name)
 
     @classmethod
     def action_class(cls, name: str) -> type | None:
-        found = cls.actions.get(name)
-        if found is None:
-            found = common_actions.get(name)
-            if found is not None and not found.applies_to(cls):
-                return None
-        return found
+        return actions.get(cls, name)
 
     @classmethod
     def filter_names(cls) -> list[str]:
-        common = [n for n, c in common_filters.items() if c.applies_to(cls)]
-        return sorted(set(cls.filters.names()) | set(common))
+        return filters.names(cls)
 
     @classmethod
     def action_names(cls) -> list[str]:
-        common = [n for n, c in common_actions.items() if c.applies_to(cls)]
-        return sorted(set(cls.actions.names()) | set(common))
+        return actions.names(cls)
 
     # --- facts derived from the declaration ---------------------------------
     @classmethod
