@@ -18,6 +18,7 @@ from c7n_lite.aws.session import AwsSession
 from c7n_lite.registry import actions, filters
 
 DETAIL_WORKERS = 12
+ANY_KEY = "*"
 
 
 def op_name(method: str) -> str:
@@ -31,7 +32,9 @@ class Detail:
 
     `fetch(client, resource)` returns the fields to merge into the resource;
     `keys` are the top-level fields it provides, which is how a filter's
-    need for it is recognised.
+    need for it is recognised.  `keys=(ANY_KEY,)` declares a catch-all (e.g.
+    SNS topic attributes, an open-ended map): it is fetched for a resource
+    that lacks a field a filter reads and no other detail provides.
     """
 
     keys: tuple[str, ...]
@@ -192,8 +195,18 @@ class ResourceManager:
 
     def ensure_details(self, resources: list[dict], keys: Iterable[str]) -> None:
         """Fetch the details providing `keys`, once per resource, in parallel."""
-        for name in self.details_for(keys):
+        wanted = set(keys)
+        for name in self.details_for(wanted):
             self._ensure_detail(name, resources)
+        details = self.resource_type.details
+        unclaimed = wanted - {k for d in details.values() for k in d.keys}
+        if not unclaimed:
+            return
+        for name, detail in details.items():
+            if ANY_KEY in detail.keys:
+                lacking = [r for r in resources if not unclaimed.issubset(r)]
+                if lacking:
+                    self._ensure_detail(name, lacking)
 
     def _ensure_detail(self, name: str, resources: list[dict]) -> None:
         rt = self.resource_type

@@ -1,0 +1,93 @@
+"""S3 buckets, and the per-bucket configuration documents filters may read.
+
+Custodian fetches 11 documents per bucket whatever the policy reads; here each
+document is its own `Detail`, fetched only for the buckets that reach a filter
+reading it.  Fields keep Custodian's names and empty values (`Acl`, `Policy`,
+`Tags`, `Versioning`, `Location`, …) so that value filters on them agree.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from c7n_lite.aws.session import AwsSession, error_code
+from c7n_lite.registry import resources
+from c7n_lite.resources.core import Detail, ResourceType, paginate
+
+PUBLIC_BLOCK_KEYS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
+                     "RestrictPublicBuckets")
+
+
+def bucket_document(method: str, key: str, empty: Any, select: str | None = None
+                    ) -> Callable[[Any, dict], dict]:
+    """A fetch for one bucket document: `method`'s answer (or its `select` part)
+    as `key`; `empty` when the bucket has no such document.  A denied call is
+    recorded in `c7n:DeniedMethods`, as Custodian does, and sets nothing."""
+    def fetch(client: Any, bucket: dict) -> dict:
+        try:
+            out = getattr(client, method)(Bucket=bucket["Name"])
+        except Exception as exc:  # noqa: BLE001 - sorted by AWS error code
+            code = error_code(exc)
+            if code.startswith("NoSuch") or "NotFound" in code:
+                return {key: empty() if callable(empty) else empty}
+            if code == "AccessDenied":
+                return {"c7n:DeniedMethods": [*bucket.get("c7n:DeniedMethods", ()), method]}
+            raise
+        out.pop("ResponseMetadata", None)
+        return {key: out[select] if select and select in out else out}
+    return fetch
+
+
+def _document(method: str, key: str, empty: Any, permission: str,
+              select: str | None = None) -> Detail:
+    return Detail((key,), bucket_document(method, key, empty, select), (permission,))
+
+
+@resources.register("aws.s3")
+class S3Bucket(ResourceType):
+    """S3 buckets of the policy's region (ListBuckets' `BucketRegion`, so no
+    call per bucket to learn where it lives)."""
+
+    service = "s3"
+    enum_op = "list_buckets"
+    enum_path = "Buckets"
+    id = name = "Name"
+    arn_format = "arn:{partition}:s3:::{id}"
+    date = "CreationDate"
+    taggable = True
+    details = {
+        "tags": _document("get_bucket_tagging", "Tags", list, "s3:GetBucketTagging", "TagSet"),
+        "policy": _document("get_bucket_policy", "Policy", None, "s3:GetBucketPolicy", "Policy"),
+        "acl": _document("get_bucket_acl", "Acl", None, "s3:GetBucketAcl"),
+        "replication": _document("get_bucket_replication", "Replication", None,
+                                 "s3:GetReplicationConfiguration"),
+        "versioning": _document("get_bucket_versioning", "Versioning", None,
+                                "s3:GetBucketVersioning"),
+        "website": _document("get_bucket_website", "Website", None, "s3:GetBucketWebsite"),
+        "logging": _document("get_bucket_logging", "Logging", None, "s3:GetBucketLogging",
+                             "LoggingEnabled"),
+        "notification": _document("get_bucket_notification_configuration", "Notification",
+                                  None, "s3:GetBucketNotification"),
+        "lifecycle": _document("get_bucket_lifecycle_configuration", "Lifecycle", None,
+                               "s3:GetLifecycleConfiguration"),
+        # Not part of Custodian's bucket document: its bucket-encryption and
+        # check-public-block filters fetch these under the same annotation keys.
+        "encryption": _document("get_bucket_encryption", "c7n:bucket-encryption", dict,
+                                "s3:GetEncryptionConfiguration"),
+        "public-access-block": _document(
+            "get_public_access_block", "c7n:PublicAccessBlock",
+            lambda: dict.fromkeys(PUBLIC_BLOCK_KEYS, False), "s3:GetBucketPublicAccessBlock",
+            "PublicAccessBlockConfiguration"),
+    }
+    report_fields = ("Name", "CreationDate", "Location.LocationConstraint")
+
+    @classmethod
+    def enumerate(cls, session: AwsSession) -> list[dict]:
+        buckets = paginate(session.client("s3"), cls.enum_op, cls.enum_path,
+                           {"BucketRegion": session.region})
+        # Custodian's Location document, known from the listing: us-east-1 is null.
+        location = None if session.region == "us-east-1" else session.region
+        for bucket in buckets:
+            bucket.pop("BucketRegion", None)
+            bucket["Location"] = {"LocationConstraint": location}
+        return buckets
