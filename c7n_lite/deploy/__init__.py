@@ -1,0 +1,1 @@
+"""Turn event and periodic policies into Lambda functions: package, deploy, gc, invoke."""

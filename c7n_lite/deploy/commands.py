@@ -1,0 +1,145 @@
+"""CLI commands: package, deploy, gc, invoke (loaded by c7n_lite.cli on demand)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from c7n_lite.cli import fail, load_or_exit, setup_logging
+
+
+def _session(region: str | None, dryrun: bool):  # noqa: ANN202 - AwsSession, imported lazily
+    from c7n_lite.aws.session import AwsSession
+    from c7n_lite.runner import default_region
+    return AwsSession(region or default_region(), dryrun=dryrun)
+
+
+def _one_policy(paths: tuple[str, ...], name: str) -> dict:
+    from c7n_lite.deploy.target import is_serverless
+    found = load_or_exit(paths, (name,))
+    if len(found) != 1:
+        fail([f"{name!r} matches {len(found)} policies: {', '.join(p['name'] for p in found)}"])
+    if not is_serverless(found[0]):
+        fail([f"policy {found[0]['name']} runs in pull mode: nothing to package (use `run`)"])
+    return found[0]
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-p", "--policy", "name", required=True, help="The policy to package.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the zip.")
+def package(paths: tuple[str, ...], name: str, output: str) -> None:
+    """Write the Lambda archive deploy would upload for one policy."""
+    from c7n_lite.deploy.archive import build
+    archive = build(_one_policy(paths, name))
+    with open(output, "wb") as f:
+        f.write(archive.data)
+    click.echo(f"{output}: {archive.size} bytes, {len(archive.files)} files, sha256 {archive.hexdigest}")
+
+
+def _print_plans(plans: list, dryrun: bool) -> None:
+    for plan in plans:
+        if plan.error:
+            click.echo(f"{plan.policy}: error: {plan.error}", err=True)
+        elif not plan.calls:
+            click.echo(f"{plan.policy}: up to date")
+        elif dryrun:
+            click.echo(f"{plan.policy}: would")
+            for call in plan.calls:
+                click.echo(f"  - {call.message}")
+
+
+def _report(results: list, verb: str) -> bool:
+    ok = True
+    for result in results:
+        if result.done:
+            click.echo(f"{result.policy}: {verb}")
+            for message in result.done:
+                click.echo(f"  - {message}")
+        if result.error:
+            ok = False
+            click.echo(f"{result.policy}: failed: {result.error}", err=True)
+    return ok
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-d", "--dryrun", "--dry-run", is_flag=True, help="Show what would be created or changed.")
+@click.option("-r", "--region", help="Region (default: AWS_REGION / AWS_DEFAULT_REGION).")
+@click.option("-p", "--policy", "names", multiple=True, help="Only policies with this name (glob).")
+@click.option("-v", "--verbose", count=True)
+def deploy(paths: tuple[str, ...], dryrun: bool, region: str | None, names: tuple[str, ...],
+           verbose: int) -> None:
+    """Deploy periodic and event policies as Lambda functions behind EventBridge rules."""
+    setup_logging(verbose)
+    policies = load_or_exit(paths, names)
+    from c7n_lite.deploy.executor import execute
+    from c7n_lite.deploy.planner import plan_deploy
+    session = _session(region, dryrun)
+    plans = plan_deploy(policies, session)
+    if not plans:
+        click.echo("no periodic or event policies to deploy")
+        return
+    _print_plans(plans, dryrun)
+    if dryrun:
+        sys.exit(1 if any(p.error for p in plans) else 0)
+    ok = _report(execute(session, [p for p in plans if p.calls or p.error]), "deployed")
+    sys.exit(0 if ok else 1)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-d", "--dryrun", "--dry-run", is_flag=True, help="Show what would be removed.")
+@click.option("-r", "--region", help="Region (default: AWS_REGION / AWS_DEFAULT_REGION).")
+@click.option("-v", "--verbose", count=True)
+def gc(paths: tuple[str, ...], dryrun: bool, region: str | None, verbose: int) -> None:
+    """Remove functions, rules and roles c7n-lite deployed for policies no longer in PATHS."""
+    setup_logging(verbose)
+    policies = load_or_exit(paths)
+    from c7n_lite.deploy.executor import execute
+    from c7n_lite.deploy.planner import plan_gc
+    session = _session(region, dryrun)
+    plans = plan_gc(policies, session)
+    if not plans:
+        click.echo("nothing to remove")
+        return
+    if dryrun:
+        _print_plans(plans, dryrun)
+        return
+    sys.exit(0 if _report(execute(session, plans), "removed") else 1)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-p", "--policy", "name", required=True, help="The policy to run.")
+@click.option("-e", "--event", "event_file", required=True, type=click.File("r"),
+              help="The event (JSON), e.g. a saved CloudTrail event.")
+@click.option("-d", "--dryrun", "--dry-run", is_flag=True, help="Plan the actions, change nothing.")
+def invoke(paths: tuple[str, ...], name: str, event_file: click.utils.LazyFile, dryrun: bool) -> None:
+    """Run a policy's packaged handler locally for one event, in a clean interpreter,
+    against the configured endpoint (AWS_ENDPOINT_URL)."""
+    data = _one_policy(paths, name)
+    event = json.load(event_file)
+    from c7n_lite.deploy.archive import build
+    from c7n_lite.deploy.invoke import InvokeError
+    from c7n_lite.deploy.invoke import invoke as run_handler
+    from c7n_lite.modes.pattern import matches
+    from c7n_lite.registry import modes
+    mode = modes.get(data["mode"]["type"])(data["mode"])
+    rule = mode.rule()
+    if "EventPattern" in rule and not matches(json.loads(rule["EventPattern"]), event):
+        click.echo(f"warning: this event does not match the rule's pattern {rule['EventPattern']}: "
+                   "deployed, the function would not be invoked for it", err=True)
+    env = dict(os.environ)
+    if dryrun:
+        env["C7N_LITE_DRYRUN"] = "1"
+    try:
+        result = run_handler(build(data).data, event, env)
+    except InvokeError as exc:
+        fail([str(exc), exc.stderr])
+    for line in result.logs:
+        click.echo(line, err=True)
+    click.echo(json.dumps(result.summary, indent=2, sort_keys=True))
+    sys.exit(1 if result.summary.get("errors") else 0)

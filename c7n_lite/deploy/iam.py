@@ -1,0 +1,119 @@
+"""The function's role: created least-privilege unless the policy names one.
+
+The inline policy lists exactly what the policy declares it needs (resource
+reads, details, filters, actions — `Policy.permissions()`) plus writing its
+own CloudWatch log group, and X-Ray when tracing is on.
+"""
+from __future__ import annotations
+
+import json
+import urllib.parse
+from typing import Any
+
+from c7n_lite.actions.core import ApiCall
+from c7n_lite.aws.session import AwsSession, error_code
+from c7n_lite.deploy.target import MANAGED_TAG, MANAGED_VALUE, POLICY_TAG, ROLE_PREFIX, Target
+
+INLINE_POLICY = "c7n-lite-policy"
+TRUST = {"Version": "2012-10-17",
+         "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": "sts:AssumeRole"}]}
+
+
+def role_document(target: Target) -> dict:
+    log_group = (f"arn:{target.partition}:logs:{target.region}:{target.account}:"
+                 f"log-group:/aws/lambda/{target.function_name}")
+    statements: list[dict] = []
+    if target.permissions:
+        statements.append({"Sid": "Policy", "Effect": "Allow", "Action": target.permissions, "Resource": "*"})
+    statements.append({"Sid": "Logs", "Effect": "Allow",
+                       "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                       "Resource": [log_group, f"{log_group}:*"]})
+    if target.mode.data.get("tracing") == "Active":
+        statements.append({"Sid": "Tracing", "Effect": "Allow",
+                           "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], "Resource": "*"})
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def _document(value: Any) -> dict:
+    """IAM returns documents URL-encoded (botocore usually decodes them)."""
+    if isinstance(value, str):
+        return json.loads(urllib.parse.unquote(value))
+    return value
+
+
+def _dumps(doc: dict) -> str:
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"))
+
+
+def plan_role(session: AwsSession, target: Target) -> list[ApiCall]:
+    if not target.own_role:
+        return []
+    iam = session.client("iam")
+    name = target.role_name
+    document = role_document(target)
+    tags = [{"Key": k, "Value": v} for k, v in sorted(target.tags.items())]
+    try:
+        role = iam.get_role(RoleName=name)["Role"]
+    except Exception as exc:  # noqa: BLE001
+        if error_code(exc) != "NoSuchEntity":
+            raise
+        return [
+            ApiCall("iam", "create_role",
+                    {"RoleName": name, "AssumeRolePolicyDocument": _dumps(TRUST),
+                     "Description": f"c7n-lite policy {target.name}: least privilege", "Tags": tags},
+                    [target.name], f"create role {name}"),
+            ApiCall("iam", "put_role_policy",
+                    {"RoleName": name, "PolicyName": INLINE_POLICY, "PolicyDocument": _dumps(document)},
+                    [target.name], f"allow role {name}: {', '.join(target.permissions) or '(logs only)'}"),
+        ]
+    current_tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=name).get("Tags", [])}
+    if current_tags.get(MANAGED_TAG) != MANAGED_VALUE or current_tags.get(POLICY_TAG) != target.name:
+        raise ValueError(f"role {name} exists and is not managed by c7n-lite for {target.name}: "
+                         "name a role in the policy's mode, or remove it")
+    calls = []
+    if _document(role["AssumeRolePolicyDocument"]) != TRUST:
+        calls.append(ApiCall("iam", "update_assume_role_policy",
+                             {"RoleName": name, "PolicyDocument": _dumps(TRUST)},
+                             [target.name], f"reset the trust policy of role {name}"))
+    try:
+        current = _document(iam.get_role_policy(RoleName=name, PolicyName=INLINE_POLICY)["PolicyDocument"])
+    except Exception as exc:  # noqa: BLE001
+        if error_code(exc) != "NoSuchEntity":
+            raise
+        current = None
+    if current != document:
+        calls.append(ApiCall("iam", "put_role_policy",
+                             {"RoleName": name, "PolicyName": INLINE_POLICY, "PolicyDocument": _dumps(document)},
+                             [target.name], f"update role {name}: {', '.join(target.permissions)}"))
+    missing = [t for t in tags if current_tags.get(t["Key"]) != t["Value"]]
+    if missing:
+        calls.append(ApiCall("iam", "tag_role", {"RoleName": name, "Tags": missing},
+                             [target.name], f"tag role {name}"))
+    return calls
+
+
+def plan_delete_role(session: AwsSession, name: str, policy: str) -> list[ApiCall]:
+    iam = session.client("iam")
+    calls = [ApiCall("iam", "delete_role_policy", {"RoleName": name, "PolicyName": p}, [policy],
+                     f"delete inline policy {p} of role {name}")
+             for p in iam.list_role_policies(RoleName=name).get("PolicyNames", [])]
+    calls += [ApiCall("iam", "detach_role_policy", {"RoleName": name, "PolicyArn": p["PolicyArn"]}, [policy],
+                      f"detach {p['PolicyArn']} from role {name}")
+              for p in iam.list_attached_role_policies(RoleName=name).get("AttachedPolicies", [])]
+    calls.append(ApiCall("iam", "delete_role", {"RoleName": name}, [policy], f"delete role {name}"))
+    return calls
+
+
+def managed_roles(session: AwsSession) -> dict[str, str]:
+    """Role name → policy name, for roles c7n-lite created."""
+    iam = session.client("iam")
+    found: dict[str, str] = {}
+    for page in iam.get_paginator("list_roles").paginate():
+        for role in page["Roles"]:
+            if not role["RoleName"].startswith(ROLE_PREFIX):
+                continue  # ours always carry the prefix: spare a tag read per foreign role
+            tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=role["RoleName"]).get("Tags", [])}
+            if tags.get(MANAGED_TAG) == MANAGED_VALUE and POLICY_TAG in tags:
+                found[role["RoleName"]] = tags[POLICY_TAG]
+    return found

@@ -1,0 +1,122 @@
+"""The Lambda entry point: `c7n_lite.handler.handler`.
+
+Thin on purpose.  The cold start reads the policy shipped in the archive
+(validated when it was packaged), imports only the plugin modules the package
+config lists, and builds the policy once; each event then runs through the
+policy's mode (ids from the event → those resources → filters → actions).
+
+Operational settings come from the environment:
+  C7N_LITE_DRYRUN=1        plan the actions, change nothing
+  C7N_LITE_LOG_LEVEL=INFO  DEBUG, INFO, WARNING, ERROR
+  C7N_LITE_OUTPUT=summary  summary: one JSON line per event; resources: also the matched resources
+  C7N_LITE_PACKAGE=DIR     where policy.json and config.json are (default: the archive's root)
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from typing import Any
+
+POLICY_FILE = "policy.json"
+CONFIG_FILE = "config.json"
+TRUE = ("1", "true", "yes", "on")
+
+log = logging.getLogger("c7n_lite")
+_loaded: tuple[Any, Any, dict] | None = None
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per log record: what CloudWatch Logs Insights can query."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str, sort_keys=True)
+
+
+def package_dir() -> str:
+    return os.environ.get("C7N_LITE_PACKAGE") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _setting(config: dict, env: str, option: str, default: str) -> str:
+    return os.environ.get(env) or str(config.get("execution-options", {}).get(option, default))
+
+
+def _setup_logging(level: str) -> None:
+    stream = logging.StreamHandler(sys.stderr)
+    stream.setFormatter(JsonLines())
+    root = logging.getLogger()
+    # The Lambda runtime installs its own plain-text handler: replace it.
+    for existing in list(root.handlers):
+        root.removeHandler(existing)
+    root.addHandler(stream)
+    root.setLevel(logging.WARNING)
+    log.setLevel(level.upper())
+
+
+def cold_start() -> tuple[Any, Any, dict]:
+    """Read the shipped policy, import just its plugin modules, build it (once)."""
+    global _loaded
+    if _loaded is not None:
+        return _loaded
+    import importlib
+    base = package_dir()
+    with open(os.path.join(base, CONFIG_FILE)) as f:
+        config = json.load(f)
+    with open(os.path.join(base, POLICY_FILE)) as f:
+        data = json.load(f)
+    _setup_logging(_setting(config, "C7N_LITE_LOG_LEVEL", "log-level", "INFO"))
+    for module in config["modules"]:
+        importlib.import_module(module)
+
+    from c7n_lite.aws.session import AwsSession
+    from c7n_lite.policy import Policy
+    from c7n_lite.registry import modes
+    from c7n_lite.runner import clock_from_env
+    dryrun = _setting(config, "C7N_LITE_DRYRUN", "dryrun", "").lower() in TRUE
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    session = AwsSession(region, endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None, dryrun=dryrun)
+    policy = Policy(data, session, clock_from_env())
+    mode = modes.get(policy.mode["type"])(policy.mode)
+    _loaded = (policy, mode, config)
+    return _loaded
+
+
+def handler(event: dict, context: Any = None) -> dict:
+    """Run the policy for one event; returns (and logs) what it did."""
+    policy, mode, config = cold_start()
+    # Describe results are cached per session; a warm container must not reuse them.
+    policy.session.resource_cache = {}
+    started = time.time()
+    run = mode.run(policy, event, policy.session.dryrun)
+    summary = {
+        "policy": policy.name,
+        "mode": mode.type,
+        "resource": policy.resource_type.type,
+        "region": policy.region,
+        "dryrun": run.dryrun,
+        "event": {"id": event.get("id"), "detail-type": event.get("detail-type"),
+                  "eventName": (event.get("detail") or {}).get("eventName")},
+        "skipped": run.skipped,
+        "evaluated": run.evaluated,
+        "evaluated_ids": run.evaluated_ids,
+        "matched": policy.resource_ids(run.matched),
+        "actions": [a.summary() for a in run.actions],
+        "errors": run.errors + [
+            {"stage": f"action:{a.action}", "resource": o.resource_id, "error_code": o.error_code,
+             "error": o.error_message}
+            for a in run.actions for o in a.outcomes if o.status == "failed"],
+        "api_calls": run.api_calls,
+        "duration": round(time.time() - started, 4),
+    }
+    level = logging.ERROR if summary["errors"] else logging.INFO
+    log.log(level, "policy %s: %s", policy.name, "skipped" if run.skipped else "done",
+            extra={"fields": {"summary": summary}})
+    if _setting(config, "C7N_LITE_OUTPUT", "output", "summary") == "resources":
+        log.info("matched resources", extra={"fields": {"policy": policy.name, "resources": run.matched}})
+    return summary

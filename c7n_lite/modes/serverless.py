@@ -1,0 +1,117 @@
+"""What every Lambda mode shares: its options, the function it becomes, and
+how one event turns into a run (ids from the event → those resources only →
+`evaluate`, the same filter-then-act step pull mode uses).
+
+Lambda-safe: stdlib only (jmespath is imported by the modes that need it).
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any, ClassVar
+
+from c7n_lite.modes.core import Mode, PolicyRun, api_call_delta, evaluate
+from c7n_lite.policy import Policy
+
+DEFAULT_PREFIX = "custodian-"
+DEFAULT_RUNTIME = "python3.11"
+DEFAULT_MEMORY = 512
+DEFAULT_TIMEOUT = 900
+RUNTIMES = ("python3.9", "python3.10", "python3.11", "python3.12", "python3.13")
+
+# Options every Lambda mode accepts (Cloud Custodian's names).
+LAMBDA_OPTIONS: dict[str, dict] = {
+    "role": {"type": "string"},
+    "memory": {"type": "integer", "minimum": 128, "maximum": 10240},
+    "timeout": {"type": "integer", "minimum": 1, "maximum": 900},
+    "runtime": {"enum": list(RUNTIMES)},
+    "function-prefix": {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"},
+    "tags": {"type": "object", "additionalProperties": {"type": "string"}},
+    "environment": {"type": "object", "additionalProperties": {"type": "string"}},
+    "execution-options": {"type": "object"},
+    "tracing": {"enum": ["Active", "PassThrough"]},
+    # Seconds to wait before fetching the resources: CloudTrail events can
+    # arrive before the resource is visible to describe calls.
+    "delay": {"type": "integer", "minimum": 0, "maximum": 600},
+    "description": {"type": "string"},
+    "member-role": {"type": "string"},
+}
+FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class ServerlessMode(Mode):
+    """A mode whose policy runs as a Lambda function behind an EventBridge rule."""
+
+    serverless = True
+    schema: ClassVar[dict] = dict(LAMBDA_OPTIONS)
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        prefix = data.get("function-prefix", DEFAULT_PREFIX)
+        if len(prefix) > 40:
+            return [f"function-prefix {prefix!r} is too long (a function name has at most 64 characters)"]
+        return []
+
+    # --- the function and its rule -------------------------------------------
+    def function_name(self, policy_name: str) -> str:
+        return f"{self.data.get('function-prefix', DEFAULT_PREFIX)}{policy_name}"
+
+    def rule(self) -> dict[str, str]:
+        """The EventBridge rule's trigger: {"EventPattern": json} or {"ScheduleExpression": ...}."""
+        return {"EventPattern": render_pattern(self.event_pattern())}
+
+    def event_pattern(self) -> dict:
+        raise NotImplementedError
+
+    # --- one event ------------------------------------------------------------
+    def resource_ids(self, event: dict) -> list[str] | None:
+        """The ids the event names; None means "scan everything" (periodic)."""
+        raise NotImplementedError
+
+    def skip_reason(self, event: dict) -> str | None:
+        """Why this event must not be acted on, or None."""
+        return None
+
+    def run(self, policy: Policy, event: dict, dryrun: bool) -> PolicyRun:
+        run = PolicyRun(policy.name, policy.resource_type.type, policy.region, dryrun)
+        before = dict(policy.session.api_calls)
+        start = time.perf_counter()
+        reason = self.skip_reason(event)
+        if reason:
+            run.skipped = reason
+            return run
+        try:
+            ids = self.resource_ids(event)
+            if ids is not None and not ids:
+                run.skipped = "the event names no resource"
+                return run
+            if ids and self.data.get("delay"):
+                time.sleep(int(self.data["delay"]))
+            resources = policy.manager.resources() if ids is None else policy.manager.get_resources(ids)
+            evaluate(policy, resources, run, event)
+        except Exception as exc:  # noqa: BLE001 - reported in the summary, the Lambda does not crash-loop
+            run.errors.append({"stage": "resources", "error": str(exc)})
+        run.duration = time.perf_counter() - start
+        run.api_calls = api_call_delta(before, policy.session.api_calls)
+        return run
+
+
+def render_pattern(pattern: dict) -> str:
+    """The same pattern always renders to the same text: sorted keys and lists."""
+    return json.dumps(_sorted(pattern), sort_keys=True, separators=(",", ":"))
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted(v) for v in value]
+        try:
+            return sorted(set(items)) if all(isinstance(i, str) for i in items) else items
+        except TypeError:
+            return items
+    return value
