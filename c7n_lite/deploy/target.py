@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 
 from c7n_lite.aws.session import AwsSession
 from c7n_lite.deploy.archive import HANDLER, Archive, build
-from c7n_lite.modes.serverless import (DEFAULT_MEMORY, DEFAULT_RUNTIME, DEFAULT_TIMEOUT,
-                                       FUNCTION_NAME, ServerlessMode)
+from c7n_lite.modes.serverless import DEFAULT_MEMORY, DEFAULT_RUNTIME, DEFAULT_TIMEOUT, FUNCTION_NAME, ServerlessMode
 from c7n_lite.policy import Policy
 from c7n_lite.registry import modes
 

@@ -48,7 +48,7 @@ def _matches_one(rule: Any, values: list, missing: bool) -> bool:
 
 
 def _numeric(value: float, conditions: list) -> bool:
-    return all(_NUMERIC[op](value, bound) for op, bound in zip(conditions[::2], conditions[1::2]))
+    return all(_NUMERIC[op](value, bound) for op, bound in zip(conditions[::2], conditions[1::2], strict=True))
 
 
 _NUMERIC = {"=": operator.eq, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
