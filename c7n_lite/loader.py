@@ -26,9 +26,9 @@ class LineList(list):
     line: int | None = None
     item_lines: list
 
-    def line_of(self, index: int) -> int | None:
+    def line_of(self, index: int | None) -> int | None:
         lines = getattr(self, "item_lines", [])
-        return lines[index] if 0 <= index < len(lines) else self.line
+        return lines[index] if isinstance(index, int) and 0 <= index < len(lines) else self.line
 
 
 class _LineLoader(_Base):  # type: ignore[misc, valid-type]
@@ -48,7 +48,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
             hash(key)
         except TypeError:
             raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be a plain value", key_node.start_mark)
+                None, None, "a mapping key must be a plain value", key_node.start_mark) from None
         line = key_node.start_mark.line + 1
         if key in data:
             loader.duplicate_keys.append((key, line))
@@ -74,12 +74,7 @@ def parse_text(text: str, filename: str) -> tuple[object, list[PolicyError]]:
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or str(exc)
-        if exc.context and exc.context not in problem:
-            problem = f"{exc.context}: {problem}"
-        return None, [PolicyError(filename, line, None, f"YAML syntax error: {problem}")]
+        return None, [PolicyError(filename, _error_line(exc, text), None, _error_message(exc))]
     except yaml.YAMLError as exc:
         return None, [PolicyError(filename, None, None, f"YAML error: {exc}")]
     finally:
@@ -87,6 +82,28 @@ def parse_text(text: str, filename: str) -> tuple[object, list[PolicyError]]:
     errors = [PolicyError(filename, line, None, f"duplicate key {key!r} in the same mapping")
               for key, line in loader.duplicate_keys]
     return data, errors
+
+
+def _error_line(exc: yaml.MarkedYAMLError, text: str) -> int | None:
+    """The line to show: where the problem is, or, when the parser only noticed it
+    at the end of the file (an unclosed bracket or quote), where the construct opened."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return None
+    if exc.context_mark is not None and mark.line >= len(text.splitlines()):
+        mark = exc.context_mark
+    return mark.line + 1
+
+
+def _error_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or str(exc)
+    if isinstance(exc, yaml.constructor.ConstructorError) and "constructor for the tag" in problem:
+        # e.g. !!python/object: safe loading never builds objects from tags.
+        tag = problem.rsplit(" ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
+        return f"YAML tag {tag!r} is not allowed: policy files hold plain data only"
+    if exc.context and exc.context not in problem:
+        problem = f"{exc.context}: {problem}"
+    return f"YAML syntax error: {problem}"
 
 
 def parse_file(path: str | os.PathLike) -> tuple[object, list[PolicyError]]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
 
 from c7n_lite.errors import PolicyError
 from c7n_lite.filters.core import BOOLEAN_BLOCKS, FilterSpecError, normalize_filter
@@ -69,13 +70,13 @@ def line_of(container: Any, key: Any) -> int | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(owner: type) -> Any:
     from jsonschema import Draft7Validator
     return Draft7Validator(owner.json_schema())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _policy_validator() -> Any:
     from jsonschema import Draft7Validator
     return Draft7Validator({"type": "object", "properties": POLICY_SCHEMA_PROPERTIES,
@@ -258,24 +259,42 @@ def load_policies(paths: list[str]) -> tuple[list[PolicySpec], list[PolicyError]
     seen: dict[str, tuple[str, int | None]] = {}
     for file in files:
         data, parse_errors = parse_file(file)
-        errors.extend(parse_errors)
         if parse_errors and data is None:
+            errors.extend(parse_errors)
             continue
+        file_errors = [_with_policy(e, data) for e in parse_errors]
         found, problems = validate_document(data, file)
-        errors.extend(problems)
-        for item in (data.get("policies") if isinstance(data, dict) and isinstance(data.get("policies"), list) else []):
+        file_errors.extend(problems)
+        items = data.get("policies") if isinstance(data, dict) else None
+        for item in items if isinstance(items, list) else []:
             name = item.get("name") if isinstance(item, dict) else None
             if not isinstance(name, str):
                 continue
             line = line_of(item, "name")
             if name in seen:
                 first_file, first_line = seen[name]
-                errors.append(PolicyError(file, line, name,
-                                          f"duplicate policy name (first defined at {first_file}:{first_line})"))
+                file_errors.append(PolicyError(file, line, name,
+                                               f"duplicate policy name (first defined at {first_file}:{first_line})"))
             else:
                 seen[name] = (file, line)
-        specs.extend(found)
+        # A policy with a duplicate key is not run: which value was meant is unknown.
+        bad = {e.policy for e in file_errors}
+        specs.extend(s for s in found if s.name not in bad)
+        errors.extend(sorted(file_errors, key=lambda e: e.line or 0))
     return specs, errors
+
+
+def _with_policy(error: PolicyError, data: Any) -> PolicyError:
+    """Name the policy a loader error (e.g. a duplicate key) falls in, by its line."""
+    items = data.get("policies") if isinstance(data, dict) else None
+    if error.policy or not error.line or not isinstance(items, LineList):
+        return error
+    name = None
+    for index, item in enumerate(items):
+        start = items.line_of(index)
+        if start is not None and start <= error.line:
+            name = item.get("name") if isinstance(item, dict) and isinstance(item.get("name"), str) else None
+    return replace(error, policy=name) if name else error
 
 
 def generate_schema() -> dict:

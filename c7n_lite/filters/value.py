@@ -7,7 +7,8 @@ import fnmatch
 import ipaddress
 import operator
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from c7n_lite.filters.core import Filter
 from c7n_lite.registry import filters
@@ -15,6 +16,30 @@ from c7n_lite.registry import filters
 
 def _regex(value: Any, pattern: str, flags: int = re.IGNORECASE) -> bool:
     return isinstance(value, str) and re.match(pattern, value, flags) is not None
+
+
+_IP_NETWORKS = (ipaddress.IPv4Network, ipaddress.IPv6Network)
+_IP_ADDRESSES = (ipaddress.IPv4Address, ipaddress.IPv6Address)
+
+
+def _ip_contains(container: Any, item: Any) -> bool:
+    """`item in container` for CIDR values: unlike ipaddress, a network holds the
+    networks inside it, and a list holds what any of its networks holds."""
+    if isinstance(container, list):
+        return any(_ip_contains(c, item) if isinstance(c, _IP_NETWORKS) else c == item
+                   for c in container if c is not None)
+    if isinstance(item, _IP_NETWORKS):
+        return item.version == container.version and item.subnet_of(container)
+    if isinstance(item, _IP_ADDRESSES):
+        return item.version == container.version and item in container
+    return False
+
+
+def _in(value: Any, container: Any) -> bool:
+    if isinstance(container, _IP_NETWORKS) or (
+            isinstance(container, list) and isinstance(value, (*_IP_NETWORKS, *_IP_ADDRESSES))):
+        return _ip_contains(container, value)
+    return value in container
 
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
@@ -27,8 +52,8 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "glob": lambda v, p: isinstance(v, str) and fnmatch.fnmatch(v, p),
     "regex": _regex,
     "regex-case": lambda v, p: _regex(v, p, 0),
-    "in": lambda v, s: v in s,
-    "ni": lambda v, s: v not in s, "not-in": lambda v, s: v not in s,
+    "in": _in,
+    "ni": lambda v, s: not _in(v, s), "not-in": lambda v, s: not _in(v, s),
     "contains": operator.contains,
     "difference": lambda v, s: bool(set(v).difference(s)),
     "intersect": lambda v, s: bool(set(v).intersection(s)),
@@ -40,16 +65,38 @@ VALUE_TYPES = ("age", "integer", "expiration", "normalize", "size", "cidr", "cid
 NUMERIC_VALUE_TYPES = {"age", "expiration", "size", "unique_size", "cidr_size", "integer",
                        "float", "resource_count"}
 SPECIAL_VALUES = ("absent", "present", "not-null", "empty")
+# Numbers at or below this (the S3 launch, 2006-03-19) are not epoch dates.
+DATE_FLOOR = 1142726400
+# What a failed comparison of mismatched values raises: it is no match.
+_COMPARE_ERRORS = (TypeError, ValueError, AttributeError, ZeroDivisionError)
 _FIRST_FIELD = re.compile(r'^"?([A-Za-z0-9_@$-]+)')
 
 
+def _from_epoch(value: float) -> datetime.datetime | None:
+    """Seconds since the epoch, or milliseconds when that is out of range."""
+    if value <= DATE_FLOOR:
+        return None
+    for seconds in (value, value / 1000):
+        try:
+            return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            continue
+    return None
+
+
 def parse_date(value: Any) -> datetime.datetime | None:
-    """A timezone-aware datetime from a datetime, an epoch (s or ms) or a date string."""
+    """A timezone-aware datetime from a datetime, a date, an epoch (s or ms, also
+    as digits in a string) or a date string; None when it is none of these.
+    Small numbers (and digit strings like '20300101') are not dates, as in Custodian."""
     if isinstance(value, datetime.datetime):
         return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+    if isinstance(value, datetime.date):
+        # YAML reads an unquoted 2030-01-01 as a date.
+        return datetime.datetime(value.year, value.month, value.day, tzinfo=datetime.timezone.utc)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = value / 1000 if value > 1e11 else value
-        return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+        return _from_epoch(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return _from_epoch(float(value))
     if isinstance(value, str):
         try:
             parsed = datetime.datetime.fromisoformat(value.strip())
@@ -64,6 +111,9 @@ def parse_date(value: Any) -> datetime.datetime | None:
 
 
 def parse_cidr(value: Any) -> Any:
+    """An ip network ('/' in it) or address; a list of them for a list; else None."""
+    if isinstance(value, (list, tuple, set)):
+        return [parse_cidr(v) for v in value]
     if not isinstance(value, str):
         return None
     try:
@@ -72,8 +122,17 @@ def parse_cidr(value: Any) -> Any:
         return None
 
 
-def _version_key(value: Any) -> tuple:
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-+]", str(value)))
+_VERSION_PART = re.compile(r"(\d+|[a-z]+|\.)")
+
+
+def _version_key(value: Any) -> list | None:
+    """Version parts as Custodian compares them: runs of digits (as numbers) and
+    of lowercase letters, dots dropped, anything else kept as text.  Ordering a
+    number against text raises TypeError, which makes the comparison no match."""
+    if value is None:
+        return None
+    parts = [p for p in _VERSION_PART.split(str(value)) if p and p != "."]
+    return [int(p) if p.isdigit() else p for p in parts]
 
 
 def tag_value(resource: dict, key: str) -> Any:
@@ -98,18 +157,26 @@ class ValueMatcher:
         self.value_regex = re.compile(data["value_regex"]) if data.get("value_regex") else None
         self.now = now
         self.tag_key = self.key[4:] if self.key.startswith("tag:") else None
-        self.expr = None if self.tag_key is not None else jmespath.compile(self.key)
+        # resource_count has no key: it counts the resources.
+        self.expr = jmespath.compile(self.key) if self.tag_key is None and self.key else None
         self.compare = OPERATORS[self.op] if self.op else None
+        # value_type expr: the value is a key of the same resource, compiled once.
+        self.value_key: ValueMatcher | None = None
+        if self.value_type == "expr" and isinstance(self.value, str):
+            self.value_key = ValueMatcher({"key": self.value, "value_regex": data.get("value_regex")}, now)
 
     def resource_value(self, resource: dict) -> Any:
         if self.tag_key is not None:
             value = tag_value(resource, self.tag_key)
         elif self.key in resource:
             value = resource[self.key]
-        else:
+        elif self.expr is not None:
             value = self.expr.search(resource)
-        if self.value_regex is not None and value is not None:
-            found = self.value_regex.search(str(value))
+        else:
+            value = None
+        if self.value_regex is not None:
+            # The capture of a match from the start of a text value; else None.
+            found = self.value_regex.match(value) if isinstance(value, str) else None
             value = found.group(1) if found else None
         return value
 
@@ -131,7 +198,7 @@ class ValueMatcher:
         if self.compare is not None:
             try:
                 return bool(self.compare(found, expected))
-            except TypeError:
+            except _COMPARE_ERRORS:
                 return False
         return found == expected
 
@@ -160,6 +227,8 @@ class ValueMatcher:
             return parse_date(expected), parse_date(found)
         if vt in ("age", "expiration"):
             threshold = expected
+            if isinstance(threshold, str) and threshold in SPECIAL_VALUES:
+                return expected, parse_date(found)
             if not isinstance(threshold, datetime.datetime):
                 delta = datetime.timedelta(days=float(threshold))
                 threshold = self.now() - delta if vt == "age" else self.now() + delta
@@ -181,8 +250,9 @@ class ValueMatcher:
         return expected, found
 
     def expr_value(self, expression: Any, resource: dict) -> Any:
-        import jmespath
-        return jmespath.search(str(expression), resource)
+        if self.value_key is not None and expression == self.value_key.key:
+            return self.value_key.resource_value(resource)
+        return ValueMatcher({"key": str(expression)}, self.now).resource_value(resource)
 
 
 @filters.register("value")
@@ -196,18 +266,23 @@ class ValueFilter(Filter):
         "value_type": {"enum": list(VALUE_TYPES)},
         "value_regex": {"type": "string"},
     }
-    required = ("key",)
-
     def __init__(self, data: dict, manager: Any) -> None:
         super().__init__(data, manager)
         self.matcher = ValueMatcher(data, manager.now)
 
     @classmethod
     def check(cls, data: dict) -> list[str]:
-        return check_value_data(data)
+        problems = []
+        if data.get("value_type") != "resource_count":
+            # As in Custodian: a value filter needs a key and a value to compare.
+            problems += [f"missing required key {k!r}" for k in ("key", "value") if k not in data]
+        return problems + check_value_data(data)
 
     def required_keys(self) -> set[str]:
-        return {key_root(self.data.get("key", ""))}
+        keys = {key_root(k) for k in (self.data.get("key"),) if k}
+        if self.data.get("value_type") == "expr" and isinstance(self.data.get("value"), str):
+            keys.add(key_root(self.data["value"]))
+        return keys
 
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         if self.data.get("value_type") == "resource_count":
@@ -227,24 +302,41 @@ def key_root(key: str) -> str:
     return found.group(1) if found else key
 
 
+def jmespath_problem(expression: str) -> str | None:
+    """What is wrong with a JMESPath expression, in one line; None when it compiles."""
+    import jmespath
+    try:
+        jmespath.compile(expression)
+    except jmespath.exceptions.JMESPathError as exc:
+        text = str(exc).splitlines()[0].rstrip(":") if str(exc) else type(exc).__name__
+        for noise in ("Invalid jmespath expression: ", "Bad jmespath expression: "):
+            text = text.replace(noise, "")
+        text = text.split(": Parse error")[0]
+        position = getattr(exc, "lex_position", None)
+        return f"{text} at column {position + 1}" if isinstance(position, int) else text
+    return None
+
+
 def check_value_data(data: dict) -> list[str]:
     """Problems with a value filter's key, op, value and value_type, for the user."""
     problems: list[str] = []
-    key = data.get("key")
-    if isinstance(key, str) and not key.startswith("tag:"):
-        import jmespath
-        try:
-            jmespath.compile(key)
-        except jmespath.exceptions.JMESPathError as exc:
-            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            problems.append(f"invalid JMESPath key {key!r}: {detail}")
     value, op, vt = data.get("value"), data.get("op"), data.get("value_type")
-    special = value in SPECIAL_VALUES
-    if vt in NUMERIC_VALUE_TYPES and not special and not isinstance(value, (int, float)) \
-            or isinstance(value, bool) and vt in NUMERIC_VALUE_TYPES:
+    keys = [("key", data.get("key"))]
+    if vt == "expr":
+        keys.append(("value", value))
+    for field, key in keys:
+        problem = jmespath_problem(key) if isinstance(key, str) and not key.startswith("tag:") else None
+        if problem:
+            problems.append(f"invalid JMESPath {field} {key!r}: {problem}")
+    special = isinstance(value, str) and value in SPECIAL_VALUES
+    values = value if isinstance(value, list) and op in LIST_OPS else [value]
+    if vt in NUMERIC_VALUE_TYPES and not special and \
+            not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         problems.append(f"value_type {vt!r} needs a number as 'value', got {value!r}")
-    if vt in ("cidr",) and isinstance(value, str) and parse_cidr(value) is None:
-        problems.append(f"value {value!r} is not an IP address or CIDR")
+    if vt == "cidr" and not special:
+        for v in values:
+            if not isinstance(v, str) or parse_cidr(v) is None:
+                problems.append(f"value {v!r} is not an IP address or CIDR")
     if vt == "date" and parse_date(value) is None:
         problems.append(f"value_type 'date' needs a date as 'value', got {value!r}")
     if op in LIST_OPS and not isinstance(value, list) and not special:
