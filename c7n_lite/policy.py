@@ -6,7 +6,7 @@ it gets here (by `c7n_lite.schema` in the CLI, at deploy time for a Lambda).
 from __future__ import annotations
 
 import datetime
-from typing import Any, Callable
+from collections.abc import Callable
 
 from c7n_lite.actions.core import Action, build_actions
 from c7n_lite.aws.session import AwsSession
@@ -37,6 +37,8 @@ class Policy:
         self.manager = ResourceManager(rt, session, clock)
         self.filters: list[Filter] = build_filters(data.get("filters") or [], self.manager)
         self.actions: list[Action] = build_actions(data.get("actions") or [], self.manager)
+        for action in self.actions:
+            action.policy_data = data
 
     @property
     def mode(self) -> dict:
@@ -74,5 +76,5 @@ class Policy:
             name, data = normalize_action(item)
             cls = self.resource_type.action_class(name)
             if cls is not None:
-                perms.update(cls.all_permissions(data))
+                perms.update(cls.all_permissions(data, self.resource_type))
         return perms

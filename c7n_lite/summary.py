@@ -31,6 +31,10 @@ def print_summary(runs: list[PolicyRun], output_dir: str, dryrun: bool) -> bool:
         for action in run.actions:
             if dryrun:
                 for call in action.plan:
+                    if call.get("skip_reason"):
+                        click.echo(f"    {action.action} would skip {_ids(call['resource_ids'])}: "
+                                   f"{call['skip_reason']}")
+                        continue
                     click.echo(f"    would {action.action}: {call['service']}.{call['operation']} "
                                f"on {_ids(call['resource_ids'])}"
                                + (f" — {call['message']}" if call.get("message") else ""))
@@ -41,6 +45,12 @@ def print_summary(runs: list[PolicyRun], output_dir: str, dryrun: bool) -> bool:
                     f"{k} {v}" for k, v in summary.items() if k not in ("action", "planned_calls")))
                 for outcome in failed[:MAX_IDS_SHOWN]:
                     click.echo(f"      failed {outcome.resource_id}: {outcome.error_code} {outcome.error_message}")
+                reasons: dict[str, list[str]] = {}
+                for outcome in action.outcomes:
+                    if outcome.status == "skipped":
+                        reasons.setdefault(outcome.reason or "", []).append(outcome.resource_id)
+                for reason, ids in reasons.items():
+                    click.echo(f"      skipped {_ids(ids)}: {reason}")
     total = sum(len(r.matched) for r in runs)
     click.echo(f"{len(runs)} policies, {total} resources matched{' (dry run: nothing changed)' if dryrun else ''}; "
                f"output in {output_dir}")

@@ -9,8 +9,9 @@ bad resource never stops the rest.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from c7n_lite.aws.session import AwsSession, error_code, error_message
 
@@ -35,11 +36,21 @@ class ApiCall:
     # Runs instead of a plain client call (for steps that depend on earlier
     # results); returns the response.  Not part of the saved plan.
     run: Callable[[Any], Any] | None = field(default=None, repr=False, compare=False)
+    # Set when the action decided not to touch these resources (a guard, or
+    # nothing to do): no call is made, and each resource is recorded as skipped.
+    skip_reason: str | None = None
+
+    @classmethod
+    def skip(cls, resource_ids: list[str], reason: str, operation: str = "") -> ApiCall:
+        """A plan entry that makes no call: the resources are recorded as skipped, with why."""
+        return cls("", operation, {}, list(resource_ids), reason, skip_reason=reason)
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data.pop("run")
         data.pop("ids_param")
+        if data["skip_reason"] is None:
+            data.pop("skip_reason")
         return data
 
 
@@ -50,6 +61,7 @@ class Outcome:
     operation: str = ""
     error_code: str | None = None
     error_message: str | None = None
+    reason: str | None = None           # why a resource was skipped
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -67,6 +79,8 @@ class Action:
     def __init__(self, data: dict, manager: ResourceManager) -> None:
         self.data = data
         self.manager = manager
+        # The whole policy, set by Policy (notify puts its name and metadata in messages).
+        self.policy_data: dict = {}
 
     @property
     def name(self) -> str:
@@ -88,7 +102,9 @@ class Action:
         return []
 
     @classmethod
-    def all_permissions(cls, data: dict) -> set[str]:
+    def all_permissions(cls, data: dict, resource_type: type[ResourceType] | None = None) -> set[str]:
+        """What the action needs; `resource_type` narrows actions whose calls depend on it
+        (tagging).  Without it, the union over every type the action supports."""
         return set(cls.permissions)
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
@@ -128,6 +144,8 @@ def execute_plan(session: AwsSession, plan: list[ApiCall]) -> list[Outcome]:
 
 
 def _execute_call(session: AwsSession, call: ApiCall) -> list[Outcome]:
+    if call.skip_reason is not None:
+        return [Outcome(rid, SKIPPED, call.operation, reason=call.skip_reason) for rid in call.resource_ids]
     try:
         if call.run is not None:
             call.run(session)

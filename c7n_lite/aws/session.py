@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Scan", "Query",
@@ -17,6 +18,12 @@ READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Scan", 
 # exponential backoff and full jitter; 8 attempts ride out ~20 s of throttling.
 DEFAULT_MAX_ATTEMPTS = int(os.environ.get("C7N_LITE_MAX_ATTEMPTS", "8"))
 MAX_POOL = 16
+
+# Called with every client a session creates, after its own handlers are
+# registered.  A test or instrumentation hook (e.g. fault injection through a
+# botocore `before-send` handler registered with `register_first`); empty in
+# normal runs.
+CLIENT_HOOKS: list[Callable[[Any], None]] = []
 
 
 def is_read_only(operation: str) -> bool:
@@ -73,6 +80,8 @@ class AwsSession:
             kwargs["endpoint_url"] = self.endpoint_url
         client = self.boto_session.client(service, **kwargs)
         client.meta.events.register("before-call", self._before_call)
+        for hook in CLIENT_HOOKS:
+            hook(client)
         return client
 
     def _before_call(self, event_name: str, **kwargs: Any) -> None:

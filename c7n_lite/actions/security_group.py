@@ -1,0 +1,59 @@
+"""Security groups: remove-permissions."""
+from __future__ import annotations
+
+from c7n_lite.actions.core import Action, ApiCall
+from c7n_lite.registry import actions
+
+# Where the `ingress` / `egress` filters leave the rules they matched: the same
+# annotation keys as Cloud Custodian, so `ingress: matched` means the same.
+MATCHED_INGRESS = "MatchedIpPermissions"
+MATCHED_EGRESS = "MatchedIpPermissionsEgress"
+
+_DIRECTIONS = {
+    # option: (matched annotation, all rules key, revoke call)
+    "ingress": (MATCHED_INGRESS, "IpPermissions", "revoke_security_group_ingress"),
+    "egress": (MATCHED_EGRESS, "IpPermissionsEgress", "revoke_security_group_egress"),
+}
+
+
+def _rule_text(perm: dict) -> str:
+    proto = perm.get("IpProtocol", "-1")
+    ports = "all" if proto == "-1" else f"{perm.get('FromPort')}-{perm.get('ToPort')}"
+    sources = [r.get("CidrIp") for r in perm.get("IpRanges", ())] + \
+        [r.get("CidrIpv6") for r in perm.get("Ipv6Ranges", ())] + \
+        [g.get("GroupId") for g in perm.get("UserIdGroupPairs", ())] + \
+        [p.get("PrefixListId") for p in perm.get("PrefixListIds", ())]
+    return f"{'all' if proto == '-1' else proto}/{ports} from {', '.join(s for s in sources if s) or '?'}"
+
+
+@actions.register("remove-permissions", "aws.security-group")
+class RemovePermissions(Action):
+    """Revoke rules: the ones the `ingress`/`egress` filters matched, or all of them."""
+
+    schema = {
+        "ingress": {"enum": ["matched", "all"]},
+        "egress": {"enum": ["matched", "all"]},
+    }
+    permissions = ("ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        # Custodian's default: matched ingress (and matched egress, when an egress filter ran).
+        options = {d: self.data.get(d, "matched") for d in _DIRECTIONS}
+        calls: list[ApiCall] = []
+        nothing: list[str] = []
+        for r in resources:
+            gid = self.resource_id(r)
+            planned = False
+            for direction, which in options.items():
+                matched_key, all_key, operation = _DIRECTIONS[direction]
+                perms = r.get(matched_key if which == "matched" else all_key) or []
+                if not perms:
+                    continue
+                planned = True
+                calls.append(ApiCall("ec2", operation, {"GroupId": gid, "IpPermissions": perms}, [gid],
+                                     f"revoke {direction} " + "; ".join(_rule_text(p) for p in perms)))
+            if not planned:
+                nothing.append(gid)
+        if nothing:
+            calls.append(ApiCall.skip(nothing, "no rules to remove (for `matched`, add an ingress/egress filter)"))
+        return calls

@@ -1,0 +1,115 @@
+"""Backups: snapshot Redshift clusters and EBS volumes; delete old snapshots safely."""
+from __future__ import annotations
+
+import re
+
+from c7n_lite.actions.core import Action, ApiCall
+from c7n_lite.aws.batching import tag_list, user_tags
+from c7n_lite.registry import actions
+
+
+def redshift_snapshot_id(cluster: str, stamp: str) -> str:
+    """`<cluster>-<timestamp>` within Redshift's rules: lowercase letters, digits and
+    single hyphens, starting with a letter, at most 255 characters."""
+    ident = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "-", f"{cluster}-{stamp}".lower())).strip("-")
+    if not ident[:1].isalpha():
+        ident = f"s-{ident}"
+    return ident[:255].rstrip("-")
+
+
+@actions.register("snapshot", "aws.redshift")
+class RedshiftSnapshot(Action):
+    """Create a manual snapshot `<cluster>-<YYYY-MM-DD-HH-MM>`, copying the cluster's tags."""
+
+    schema = {"copy-tags": {"type": "boolean"}}
+    permissions = ("redshift:CreateClusterSnapshot", "redshift:CreateTags")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        stamp = self.manager.now().strftime("%Y-%m-%d-%H-%M")
+        calls = []
+        for r in resources:
+            cluster = self.resource_id(r)
+            params: dict = {"SnapshotIdentifier": redshift_snapshot_id(cluster, stamp),
+                            "ClusterIdentifier": cluster}
+            tags = user_tags(r) if self.data.get("copy-tags", True) else {}
+            if tags:
+                params["Tags"] = tag_list(tags)
+            calls.append(ApiCall("redshift", "create_cluster_snapshot", params, [cluster],
+                                 f"snapshot {params['SnapshotIdentifier']}" + (f" ({len(tags)} tags)" if tags else "")))
+        return calls
+
+
+@actions.register("snapshot", "aws.ebs")
+class EbsSnapshot(Action):
+    """Snapshot each volume, copying its tags to the snapshot."""
+
+    schema = {"copy-tags": {"type": "boolean"}, "description": {"type": "string"}}
+    permissions = ("ec2:CreateSnapshot", "ec2:CreateTags")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        calls = []
+        for r in resources:
+            volume = self.resource_id(r)
+            tags = user_tags(r) if self.data.get("copy-tags", True) else {}
+            params: dict = {"VolumeId": volume,
+                            "Description": self.data.get("description", f"c7n-lite snapshot of {volume}")}
+            if tags:
+                params["TagSpecifications"] = [{"ResourceType": "snapshot", "Tags": tag_list(tags)}]
+            calls.append(ApiCall("ec2", "create_snapshot", params, [volume],
+                                 "snapshot" + (f" ({len(tags)} tags copied)" if tags else "")))
+        return calls
+
+
+def ami_snapshot_ids(client) -> set[str]:
+    """Snapshots that back one of the account's AMIs: deleting them breaks the image."""
+    found: set[str] = set()
+    for page in client.get_paginator("describe_images").paginate(Owners=["self"]):
+        for image in page.get("Images", ()):
+            for mapping in image.get("BlockDeviceMappings", ()):
+                snap = (mapping.get("Ebs") or {}).get("SnapshotId")
+                if snap:
+                    found.add(snap)
+    return found
+
+
+@actions.register("delete", "aws.ebs-snapshot")
+class DeleteEbsSnapshot(Action):
+    """Delete snapshots; those backing an AMI are skipped (`skip-ami-snapshots`, default true)."""
+
+    schema = {"skip-ami-snapshots": {"type": "boolean"}}
+    permissions = ("ec2:DeleteSnapshot", "ec2:DescribeImages")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        guarded = ami_snapshot_ids(self.manager.session.client("ec2")) \
+            if self.data.get("skip-ami-snapshots", True) else set()
+        calls = [ApiCall("ec2", "delete_snapshot", {"SnapshotId": self.resource_id(r)}, [self.resource_id(r)],
+                         f"delete snapshot of {r.get('VolumeId', '?')}")
+                 for r in resources if self.resource_id(r) not in guarded]
+        skipped = [self.resource_id(r) for r in resources if self.resource_id(r) in guarded]
+        if skipped:
+            calls.append(ApiCall.skip(skipped, "backs an AMI (skip-ami-snapshots)", "delete_snapshot"))
+        return calls
+
+
+@actions.register("delete", "aws.redshift-snapshot")
+class DeleteRedshiftSnapshot(Action):
+    """Delete manual cluster snapshots (automated ones are AWS's to expire, and are skipped)."""
+
+    permissions = ("redshift:DeleteClusterSnapshot",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        calls: list[ApiCall] = []
+        automated = []
+        for r in resources:
+            sid = self.resource_id(r)
+            if r.get("SnapshotType") == "automated":
+                automated.append(sid)
+                continue
+            params = {"SnapshotIdentifier": sid}
+            if r.get("ClusterIdentifier"):
+                params["SnapshotClusterIdentifier"] = r["ClusterIdentifier"]
+            calls.append(ApiCall("redshift", "delete_cluster_snapshot", params, [sid],
+                                 f"delete snapshot of {r.get('ClusterIdentifier', '?')}"))
+        if automated:
+            calls.append(ApiCall.skip(automated, "automated snapshot: AWS deletes it at the end of its retention"))
+        return calls

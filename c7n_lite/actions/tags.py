@@ -1,0 +1,186 @@
+"""The tag family, on every taggable resource type: tag, remove-tag, rename-tag,
+mark-for-op, unmark.  How a type is tagged comes from `actions.tagging`."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from c7n_lite.actions.core import Action, ApiCall
+from c7n_lite.actions.tagging import (
+    ALL_TAG_PERMISSIONS,
+    describe_tags,
+    is_taggable,
+    tag_method,
+    tag_permissions,
+)
+from c7n_lite.aws.batching import resource_tags
+from c7n_lite.filters.marked_for_op import (
+    DEFAULT_OP,
+    DEFAULT_TAG,
+    DEFAULT_TEMPLATE,
+    action_date_string,
+    check_tz,
+    get_tz,
+)
+from c7n_lite.registry import actions
+
+if TYPE_CHECKING:
+    from c7n_lite.resources.core import ResourceType
+
+# Custodian marks 4 days ahead when neither `days` nor `hours` is given.
+DEFAULT_MARK_DAYS = 4
+
+
+class TagAction(Action):
+    """Base of the tag family: available on taggable types, permissions from the type's method."""
+
+    # Shown in the reference; a policy needs only its resource type's (all_permissions).
+    permissions: ClassVar[tuple[str, ...]] = ALL_TAG_PERMISSIONS
+
+    @classmethod
+    def applies_to(cls, resource_type: type[ResourceType]) -> bool:
+        return is_taggable(resource_type)
+
+    @classmethod
+    def all_permissions(cls, data: dict, resource_type: type[ResourceType] | None = None) -> set[str]:
+        return tag_permissions(resource_type)
+
+    def ensure_tags(self, resources: list[dict]) -> None:
+        """Tags are a per-resource detail on some types (SNS, S3): fetch them if so."""
+        self.manager.ensure_details(resources, ["Tags"])
+
+    def tag(self, resources: list[dict], tags: dict[str, str], message: str = "") -> list[ApiCall]:
+        return tag_method(self.manager.resource_type).tag(self.manager, resources, tags, message)
+
+    def untag(self, resources: list[dict], keys: list[str], message: str = "") -> list[ApiCall]:
+        """Untag only the resources that have one of the keys; the rest are skipped."""
+        self.ensure_tags(resources)
+        has = [r for r in resources if set(keys) & set(resource_tags(r))]
+        lacking = [self.resource_id(r) for r in resources if not set(keys) & set(resource_tags(r))]
+        calls = tag_method(self.manager.resource_type).untag(self.manager, has, keys, message) if has else []
+        if lacking:
+            calls.append(ApiCall.skip(lacking, f"has none of the tags {', '.join(keys)}"))
+        return calls
+
+
+@actions.register("tag")
+class Tag(TagAction):
+    """Set tags: `key`/`value` (or `tag`/`value`), or a `tags` map."""
+
+    schema = {
+        "key": {"type": "string"},
+        "tag": {"type": "string"},
+        "value": {"type": "string"},
+        "tags": {"type": "object", "additionalProperties": {"type": "string"}},
+    }
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        if not data.get("tags") and not (data.get("key") or data.get("tag")):
+            return ["give `key` and `value`, or a `tags` map"]
+        if (data.get("key") or data.get("tag")) and "value" not in data:
+            return ["`key` needs a `value`"]
+        return []
+
+    def tags(self) -> dict[str, str]:
+        tags = dict(self.data.get("tags") or {})
+        key = self.data.get("key") or self.data.get("tag")
+        if key:
+            tags[key] = self.data.get("value", "")
+        return tags
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        return self.tag(resources, self.tags())
+
+
+@actions.register("remove-tag")
+class RemoveTag(TagAction):
+    """Remove the listed tag keys."""
+
+    schema = {"tags": {"type": "array", "items": {"type": "string"}, "minItems": 1}}
+    required = ("tags",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        return self.untag(resources, list(self.data["tags"]))
+
+
+@actions.register("unmark")
+class Unmark(TagAction):
+    """Remove the mark left by `mark-for-op` (`maid_status`, or the listed `tags`)."""
+
+    schema = {"tags": {"type": "array", "items": {"type": "string"}, "minItems": 1}}
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        return self.untag(resources, list(self.data.get("tags") or [DEFAULT_TAG]))
+
+
+@actions.register("rename-tag")
+class RenameTag(TagAction):
+    """Copy `old_key`'s value to `new_key`, then remove `old_key`."""
+
+    schema = {"old_key": {"type": "string"}, "new_key": {"type": "string"}}
+    required = ("old_key", "new_key")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        old, new = self.data["old_key"], self.data["new_key"]
+        self.ensure_tags(resources)
+        by_value: dict[str, list[dict]] = {}
+        lacking = []
+        for r in resources:
+            tags = resource_tags(r)
+            if old in tags:
+                by_value.setdefault(tags[old], []).append(r)
+            else:
+                lacking.append(self.resource_id(r))
+        calls: list[ApiCall] = []
+        # Resources sharing a value share the tag calls, so a fleet renames in a few calls.
+        for value, group in by_value.items():
+            calls.extend(self.tag(group, {new: value}, f"rename {old} → {new} ({new}={value})"))
+        having = [r for group in by_value.values() for r in group]
+        if having:
+            calls.extend(tag_method(self.manager.resource_type).untag(
+                self.manager, having, [old], f"rename {old} → {new}: remove {old}"))
+        if lacking:
+            calls.append(ApiCall.skip(lacking, f"has no tag {old}"))
+        return calls
+
+
+@actions.register("mark-for-op")
+class MarkForOp(TagAction):
+    """Tag resources for a later `op` (read back by the `marked-for-op` filter)."""
+
+    schema = {
+        "tag": {"type": "string"},
+        "op": {"type": "string"},
+        "msg": {"type": "string"},
+        "days": {"type": "number", "minimum": 0},
+        "hours": {"type": "number", "minimum": 0},
+        "tz": {"type": "string"},
+    }
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        problems = check_tz(data)
+        msg = data.get("msg")
+        if isinstance(msg, str):
+            try:
+                msg.format(op="stop", action_date="2030/01/01")
+            except (KeyError, IndexError, ValueError) as exc:
+                problems.append(f"msg: only {{op}} and {{action_date}} may be used ({exc})")
+        return problems
+
+    def mark_value(self) -> str:
+        days = self.data.get("days")
+        hours = self.data.get("hours", 0)
+        if days is None and not hours:
+            days = DEFAULT_MARK_DAYS
+        date = action_date_string(self.manager.now(), days or 0, hours, get_tz(self.data.get("tz")))
+        op = self.data.get("op", DEFAULT_OP)
+        return self.data.get("msg", DEFAULT_TEMPLATE).format(op=op, action_date=date)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        op = self.data.get("op", DEFAULT_OP)
+        if self.manager.resource_type.action_class(op) is None:
+            # A mark nobody can act on would sit there forever: refuse it now.
+            raise ValueError(f"mark-for-op: {op!r} is not an action of {self.manager.resource_type.type}")
+        tags = {self.data.get("tag", DEFAULT_TAG): self.mark_value()}
+        return self.tag(resources, tags, f"mark {describe_tags(tags)}")
