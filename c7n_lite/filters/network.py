@@ -21,9 +21,11 @@ from c7n_lite.registry import filters
 RANGE_KEYS = ("IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs")
 # Keys of a rule compared as value filters (a scalar means equality).
 RULE_KEYS = ("FromPort", "IpProtocol", "IpRanges", "PrefixListIds", "ToPort", "UserIdGroupPairs")
+# A value filter on one key of the rule; `type: value` is allowed, as Custodian's
+# schema wants it there.
 VALUE_BLOCK = {
     "type": "object", "additionalProperties": False,
-    "properties": {"value": {}, "op": {"enum": sorted(OPERATORS)},
+    "properties": {"type": {"enum": ["value"]}, "value": {}, "op": {"enum": sorted(OPERATORS)},
                    "value_type": {"enum": list(VALUE_TYPES)}, "value_regex": {"type": "string"}},
 }
 VALUE_FILTER_BLOCK = {**VALUE_BLOCK, "required": ["key"],
