@@ -73,7 +73,10 @@ def normalize_filter(data: Any) -> tuple[str, dict]:
     if isinstance(data, str):
         return data, {"type": data}
     if not isinstance(data, dict):
-        raise FilterSpecError(f"a filter must be a mapping or a name, not {type(data).__name__}")
+        kind = "a list" if isinstance(data, list) else "null" if data is None else \
+            "a boolean" if isinstance(data, bool) else \
+            "a number" if isinstance(data, (int, float)) else type(data).__name__
+        raise FilterSpecError(f"a filter must be a mapping or a name, got {kind}")
     if "type" in data:
         if not isinstance(data["type"], str):
             raise FilterSpecError("a filter's 'type' must be a string")
