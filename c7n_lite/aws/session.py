@@ -15,7 +15,8 @@ READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Scan", 
                  "BatchGet", "Select", "Test")
 
 # botocore's "standard" mode retries throttling and transient errors with
-# exponential backoff and full jitter; 8 attempts ride out ~20 s of throttling.
+# exponential backoff and full jitter; `max_attempts` counts retries, so 8 means
+# 9 tries in all, riding out ~20 s of throttling.
 DEFAULT_MAX_ATTEMPTS = int(os.environ.get("C7N_LITE_MAX_ATTEMPTS", "8"))
 MAX_POOL = 16
 
