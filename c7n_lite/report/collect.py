@@ -247,7 +247,8 @@ def describer(resource_type: str) -> Any:
         if not name or name == str(rid):
             name = field_text(resource, "tag:Name") or next(
                 (str(resource[k]) for k in _NAME_GUESSES if isinstance(resource.get(k), str)), "")
-        fields = {key: field_text(resource, key) for key in report_fields if key not in (id_key,)}
+        # id and name have their own columns
+        fields = {key: field_text(resource, key) for key in report_fields if key not in (id_key, name_key)}
         return {"id": str(rid), "name": name, "fields": fields}
 
     return describe

@@ -7,11 +7,19 @@ run had errors gets an <error>.
 """
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from c7n_lite.report import aggregate
 from c7n_lite.report.collect import Findings, PolicyResult
 from c7n_lite.report.csv_report import key_fields
+
+# Characters XML 1.0 cannot carry at all, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def _failure_text(r: PolicyResult) -> str:
@@ -67,5 +75,9 @@ def render(findings: Findings) -> str:
             "timestamp": min((r.start for r in results), default="")[:19]})
         for r in results:
             suite.append(testcase(r))
+    for element in root.iter():
+        element.attrib = {k: clean(v) for k, v in element.attrib.items()}
+        if element.text:
+            element.text = clean(element.text)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
