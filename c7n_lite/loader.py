@@ -121,7 +121,9 @@ def expand_paths(paths: list[str]) -> tuple[list[str], list[PolicyError]]:
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            found = sorted(str(f) for f in p.rglob("*") if f.suffix in POLICY_SUFFIXES and f.is_file())
+            # Hidden files and directories (.git, .github/workflows/*.yml) hold no policies.
+            found = sorted(str(f) for f in p.rglob("*") if f.suffix in POLICY_SUFFIXES and f.is_file()
+                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
             if not found:
                 errors.append(PolicyError(path, None, None, "no policy files (*.yml, *.yaml, *.json) here"))
             files.extend(found)
@@ -129,4 +131,12 @@ def expand_paths(paths: list[str]) -> tuple[list[str], list[PolicyError]]:
             files.append(str(p))
         else:
             errors.append(PolicyError(path, None, None, "no such file or directory"))
-    return files, errors
+    # A file named twice (policies/ and policies/ec2.yml) is read once.
+    seen: set[str] = set()
+    unique = []
+    for f in files:
+        real = os.path.realpath(f)
+        if real not in seen:
+            seen.add(real)
+            unique.append(f)
+    return unique, errors
