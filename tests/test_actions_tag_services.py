@@ -1,0 +1,71 @@
+"""Each service's own tagging call: EBS (batched), Redshift (by ARN), SNS, S3 (merged)."""
+from __future__ import annotations
+
+TAG_OWNER = """
+policies:
+  - name: owner
+    resource: {resource}
+    actions:
+      - {{type: tag, key: Owner, value: alice}}
+      - {{type: remove-tag, tags: [Old]}}
+"""
+
+
+def test_ebs_volumes(aws, cli, write_policies):
+    ec2 = aws("ec2")
+    vol = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, TagSpecifications=[
+        {"ResourceType": "volume", "Tags": [{"Key": "Old", "Value": "1"}]}])["VolumeId"]
+    result = cli("run", write_policies(TAG_OWNER.format(resource="aws.ebs")))
+    assert result.exit_code == 0, result.output
+    tags = ec2.describe_volumes(VolumeIds=[vol])["Volumes"][0]["Tags"]
+    assert tags == [{"Key": "Owner", "Value": "alice"}]
+
+
+def test_redshift_clusters(aws, cli, write_policies):
+    redshift = aws("redshift")
+    redshift.create_cluster(ClusterIdentifier="wh", NodeType="dc2.large", MasterUsername="admin",
+                            MasterUserPassword="Password1", Tags=[{"Key": "Old", "Value": "1"}])
+    result = cli("run", write_policies(TAG_OWNER.format(resource="aws.redshift")))
+    assert result.exit_code == 0, result.output
+    tags = redshift.describe_clusters(ClusterIdentifier="wh")["Clusters"][0]["Tags"]
+    assert tags == [{"Key": "Owner", "Value": "alice"}]
+
+
+def test_sns_topics(aws, cli, write_policies):
+    sns = aws("sns")
+    arn = sns.create_topic(Name="alerts", Tags=[{"Key": "Old", "Value": "1"}])["TopicArn"]
+    result = cli("run", write_policies(TAG_OWNER.format(resource="aws.sns")))
+    assert result.exit_code == 0, result.output
+    assert sns.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "Owner", "Value": "alice"}]
+
+
+def test_s3_buckets_keep_their_other_tags(aws, cli, write_policies):
+    s3 = aws("s3")
+    s3.create_bucket(Bucket="data")
+    s3.put_bucket_tagging(Bucket="data", Tagging={"TagSet": [{"Key": "Old", "Value": "1"},
+                                                             {"Key": "Keep", "Value": "yes"}]})
+    result = cli("run", write_policies(TAG_OWNER.format(resource="aws.s3")))
+    assert result.exit_code == 0, result.output
+    tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket="data")["TagSet"]}
+    assert tags == {"Owner": "alice", "Keep": "yes"}
+
+
+def test_iot_is_not_taggable(cli, write_policies):
+    result = cli("validate", write_policies("""
+policies:
+  - name: iot-tag
+    resource: aws.iot
+    actions: [{type: tag, key: Owner, value: alice}]
+"""))
+    assert result.exit_code == 1
+    assert "unknown action 'tag' for aws.iot" in result.output
+
+
+def test_permissions_follow_the_resource_types_tagging_method():
+    from c7n_lite.aws.session import AwsSession
+    from c7n_lite.policy import Policy
+    from c7n_lite.registry import load_all
+    load_all()
+    data = {"name": "p", "resource": "aws.redshift", "actions": [{"type": "tag", "key": "a", "value": "b"}]}
+    perms = Policy(data, AwsSession("us-east-1")).permissions()
+    assert "redshift:CreateTags" in perms and "ec2:CreateTags" not in perms
