@@ -19,6 +19,7 @@ import c7n_lite
 from c7n_lite.actions.core import normalize_action
 from c7n_lite.filters.core import BOOLEAN_BLOCKS, normalize_filter
 from c7n_lite.handler import CONFIG_FILE, POLICY_FILE
+from c7n_lite.modes.serverless import DEPLOY_ONLY
 from c7n_lite.policy import resource_type_for
 from c7n_lite.registry import modes
 
@@ -156,8 +157,11 @@ def build(data: dict, execution_options: dict | None = None) -> Archive:
     config = {"handler": HANDLER, "modules": plugin_modules(data), "version": c7n_lite.__version__,
               "execution-options": execution_options
               if execution_options is not None else (data.get("mode") or {}).get("execution-options", {})}
+    shipped = dict(data)
+    if isinstance(data.get("mode"), dict):
+        shipped["mode"] = {k: v for k, v in data["mode"].items() if k not in DEPLOY_ONLY}
     entries: dict[str, bytes] = {
-        POLICY_FILE: _json(data),
+        POLICY_FILE: _json(shipped),
         CONFIG_FILE: _json(config),
     }
     for name in modules:

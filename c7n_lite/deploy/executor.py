@@ -29,20 +29,21 @@ class PolicyResult:
         return self.error is None
 
 
-def _transient(exc: Exception) -> bool:
+def _transient(exc: Exception, new_role: bool) -> bool:
     code = error_code(exc)
     if code == "ResourceConflictException":
         return "in progress" in error_message(exc).lower()
-    return code == "InvalidParameterValueException" and "assume" in error_message(exc).lower()
+    # IAM is eventually consistent: Lambda may not see a role created seconds ago.
+    return new_role and code == "InvalidParameterValueException" and "assume" in error_message(exc).lower()
 
 
-def _call(session: AwsSession, call: ApiCall, sleep: float) -> None:
+def _call(session: AwsSession, call: ApiCall, sleep: float, new_role: bool) -> None:
     for attempt in range(1, ATTEMPTS + 1):
         try:
             getattr(session.client(call.service), call.operation)(**call.params)
             return
         except Exception as exc:  # noqa: BLE001
-            if attempt == ATTEMPTS or not _transient(exc):
+            if attempt == ATTEMPTS or not _transient(exc, new_role):
                 raise
             log.info("%s: %s, retrying", call.operation, error_message(exc))
             time.sleep(sleep * attempt)
@@ -55,9 +56,10 @@ def execute(session: AwsSession, plans: list[PolicyPlan], sleep: float = 2.0) ->
         results.append(result)
         if plan.error:
             continue
+        new_role = any(call.operation == "create_role" for call in plan.calls)
         for call in plan.calls:
             try:
-                _call(session, call, sleep)
+                _call(session, call, sleep, new_role)
             except Exception as exc:  # noqa: BLE001 - reported; the next policy still deploys
                 result.error = f"{call.message}: {error_code(exc)}: {error_message(exc)}"
                 break

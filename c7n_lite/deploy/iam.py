@@ -46,8 +46,21 @@ def _dumps(doc: dict) -> str:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"))
 
 
+def check_given_role(session: AwsSession, target: Target) -> None:
+    """Fail the plan early (and clearly) when the policy's role does not exist."""
+    if not target.role_arn.startswith(f"arn:{target.partition}:iam::{target.account}:"):
+        return  # another account's role: not ours to look up
+    try:
+        session.client("iam").get_role(RoleName=target.role_name)
+    except Exception as exc:  # noqa: BLE001
+        if error_code(exc) == "NoSuchEntity":
+            raise ValueError(f"role {target.role_name} (from the policy's mode) does not exist") from exc
+        # no permission to look: let Lambda decide
+
+
 def plan_role(session: AwsSession, target: Target) -> list[ApiCall]:
     if not target.own_role:
+        check_given_role(session, target)
         return []
     iam = session.client("iam")
     name = target.role_name

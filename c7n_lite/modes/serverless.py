@@ -37,6 +37,10 @@ LAMBDA_OPTIONS: dict[str, dict] = {
     "description": {"type": "string"},
     "member-role": {"type": "string"},
 }
+# Options that shape the function, not what it does: left out of the shipped
+# policy so that changing them updates the configuration, not the code.
+DEPLOY_ONLY = ("role", "memory", "timeout", "runtime", "function-prefix", "tags", "environment",
+               "tracing", "description", "member-role", "execution-options")
 FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
