@@ -35,7 +35,7 @@ nav.toc a { color: inherit; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: .6rem; }
 figcaption { font-weight: 600; margin-bottom: .3rem; }
 svg { display: block; width: 100%; height: auto; }
-svg text { font: 11px system-ui, sans-serif; fill: #1f2328; }
+svg text { font: 12px system-ui, sans-serif; fill: #1f2328; }
 .legend { font-size: .8rem; color: var(--muted); }
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px; vertical-align: -.05em; }
 .table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; }
@@ -89,20 +89,23 @@ def badge(text: str, kind: str | None = None) -> str:
 
 # --- charts -----------------------------------------------------------------
 
-def bar_chart(title: str, rows: list[tuple[str, int, int]], label_width: int = 150) -> str:
-    """Horizontal stacked bars (failed, passed) per label, as inline SVG."""
-    bar_h, gap, width, count_w = 16, 8, 560, 70
+def bar_chart(title: str, rows: list[tuple[str, int, int]], label_width: int = 140,
+              relative: bool = False) -> str:
+    """Horizontal stacked bars (failed, passed) per label, as inline SVG; `relative`
+    draws each bar at full width (the share that failed), else bars scale with counts.
+    The viewBox is narrow so the text stays legible when a phone scales it down."""
+    bar_h, gap, width, count_w = 16, 8, 420, 60
     bar_w = width - label_width - count_w
     height = max(1, len(rows)) * (bar_h + gap) + gap
     most = max((f + p for _, f, p in rows), default=0) or 1
     parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}"><title>{esc(title)}</title>']
     for i, (label, failed, passed) in enumerate(rows):
         y = gap + i * (bar_h + gap)
-        shown = label if len(label) <= 24 else label[:23] + "…"
+        shown = label if len(label) <= 22 else label[:21] + "…"
         parts.append(f'<text x="{label_width - 6}" y="{y + bar_h - 4}" text-anchor="end">'
                      f'<title>{esc(label)}</title>{esc(shown)}</text>')
-        fw = bar_w * failed / most
-        pw = bar_w * passed / most
+        scale = bar_w / ((failed + passed) or 1) if relative else bar_w / most
+        fw, pw = failed * scale, passed * scale
         if failed + passed == 0:
             parts.append(f'<rect x="{label_width}" y="{y}" width="3" height="{bar_h}" fill="{EMPTY_COLOUR}"/>')
         if failed:
@@ -157,9 +160,10 @@ def summary_section(findings: Findings) -> str:
               f'<span class="swatch" style="background:{PASS_COLOUR}"></span> passed (resources)</p>')
     return (f'<section id="summary"><h2>Summary</h2><div class="cards">{html_cards}</div>'
             f'<div class="charts"><figure><figcaption>By severity</figcaption>'
-            f'{bar_chart("Failed and passed resources by severity", severity_rows, 90)}{legend}</figure>'
+            f'{bar_chart("Failed and passed resources by severity", severity_rows, 70)}{legend}</figure>'
             f'<figure><figcaption>By control</figcaption>'
-            f'{bar_chart("Failed and passed resources by control", control_rows)}{legend}</figure></div></section>')
+            f'{bar_chart("Share of resources failed and passed by control", control_rows, relative=True)}'
+            f'{legend}</figure></div></section>')
 
 
 def _tally_cells(t: Tally) -> list[str]:
@@ -198,7 +202,7 @@ def trend_section(findings: Findings) -> str:
     run_rows = [[esc(p.start[:19].replace("T", " ")), esc(", ".join(p.accounts)), esc(", ".join(p.regions)),
                  f"<code>{esc(p.root)}</code>", str(p.tally.policies), *_tally_cells(p.tally)] for p in points]
     chart = bar_chart("Failed and passed resources per run", [
-        (p.start[:16].replace("T", " "), p.tally.failed, p.tally.passed) for p in points], 130)
+        (p.start[:16].replace("T", " "), p.tally.failed, p.tally.passed) for p in points], 120)
     policy_rows = []
     for (name, account, region), runs in history.items():
         failed = [r.failed for r in runs]
