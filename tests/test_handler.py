@@ -212,3 +212,42 @@ def test_handler_runs_under_its_least_privilege_role(cli, aws, server, write_pol
     assert tags_of(aws, instance)["Owner"] == "alice"
     code = denied.value.response["Error"]["Code"]
     assert code in ("AccessDenied", "UnauthorizedOperation", "AccessDeniedException"), code
+
+
+def _example(name: str) -> bytes:
+    from c7n_lite.deploy.archive import build
+    from c7n_lite.schema import load_policies
+    root = Path(__file__).resolve().parent.parent / "policies"
+    specs, errors = load_policies([str(p) for p in sorted(root.glob("lambda-*.yml"))])
+    assert errors == []
+    return build(next(s.data for s in specs if s.name == name)).data
+
+
+def test_example_sg_opened_to_world_notifies(aws):
+    sns, sqs, ec2 = aws("sns"), aws("sqs"), aws("ec2")
+    topic = sns.create_topic(Name="security-alerts")["TopicArn"]
+    queue = sqs.create_queue(QueueName="alerts")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    quiet = ec2.create_security_group(GroupName="db", Description="db", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    event = sample("cloudtrail-authorize-security-group-ingress.json")
+    event["detail"]["requestParameters"]["groupId"] = group
+    summary = invoke(_example("sg-opened-to-world"), event).summary
+    assert summary["errors"] == [] and summary["matched"] == [group]
+    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    assert len(messages) == 1 and group in messages[0]["Body"] and quiet not in messages[0]["Body"]
+
+
+def test_example_ebs_auto_tag_user_tags_the_new_volume(aws):
+    ec2 = aws("ec2")
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8)["VolumeId"]
+    event = sample("cloudtrail-create-volume.json")
+    event["detail"]["responseElements"]["volumeId"] = volume
+    summary = invoke(_example("ebs-auto-tag-user"), event).summary
+    assert summary["errors"] == [] and summary["matched"] == [volume]
+    tags = ec2.describe_volumes(VolumeIds=[volume])["Volumes"][0]["Tags"]
+    assert {"Key": "Owner", "Value": "alice"} in tags
