@@ -32,11 +32,59 @@ class Request:
     method: str
     path: str
 
+    query: str = ""
+
     @property
     def read_only(self) -> bool:
         if self.operation.startswith(("GET ", "HEAD ")):
             return True
+        if self.operation.startswith(f"{self.method} /"):
+            # A REST call: some reads are POSTs (iot ListAttachedPolicies); ask the model.
+            name = _rest_operation(self.service, self.method, self.path, self.query)
+            if name:
+                return is_read_only(name)
         return is_read_only(self.operation)
+
+
+_Route = tuple[str, "re.Pattern[str]", tuple[str, ...], int, str]
+_REST_ROUTES: dict[str, list[_Route]] = {}
+
+
+def _rest_routes(service: str) -> list[_Route]:
+    """(method, path regex, required query keys, specificity) → operation, from botocore's model."""
+    if service not in _REST_ROUTES:
+        routes: list[_Route] = []
+        try:
+            import botocore.session
+            model = botocore.session.get_session().get_service_model(service)
+        except Exception:  # noqa: BLE001 - unknown service: fall back to METHOD /path
+            model = None
+        for name in (model.operation_names if model is not None else ()):
+            http = model.operation_model(name).http
+            uri, _, query = http.get("requestUri", "/").partition("?")
+            pattern = "".join(
+                "(.+)" if part.startswith("{") else re.escape(part)
+                for part in re.split(r"(\{[^}]+\})", uri))
+            keys = tuple(k.split("=")[0] for k in query.split("&") if k)
+            literal = len(re.sub(r"\{[^}]+\}", "", uri))
+            routes.append((http.get("method", "GET"), re.compile(f"^{pattern}/?$"), keys, literal, name))
+        _REST_ROUTES[service] = routes
+    return _REST_ROUTES[service]
+
+
+def _rest_operation(service: str, method: str, path: str, query: str) -> str | None:
+    """The operation of a REST-style request (IoT, S3, Lambda …), so that reads sent
+    as POST (e.g. iot ListAttachedPolicies) are recognised as reads."""
+    present = set(parse_qs(query, keep_blank_values=True))
+    best = None
+    for m, rx, keys, literal, name in _rest_routes(service):
+        if m == method and rx.match(path) and all(k in present for k in keys):
+            # a parameter may hold an ARN, "/" and all: prefer routes where none had to
+            strict = rx.pattern.count("(.+)") == 0 or re.match(rx.pattern.replace("(.+)", "([^/]+)"), path)
+            score = (bool(strict), len(keys), literal)
+            if best is None or score > best[0]:
+                best = (score, name)
+    return best[1] if best else None
 
 
 def _operation(environ: dict, body: bytes) -> str:
@@ -82,7 +130,7 @@ class RecordingMotoServer:
             environ["wsgi.input"] = io.BytesIO(body)
             found = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
             request = Request(found.group(2) if found else "unknown", _operation(environ, body),
-                              environ.get("REQUEST_METHOD", "GET"), path)
+                              environ.get("REQUEST_METHOD", "GET"), path, environ.get("QUERY_STRING", ""))
             with self._lock:
                 self.requests.append(request)
             return app(environ, start_response)
