@@ -17,13 +17,13 @@ CERTIFICATE_DETAIL_FIELDS = ("caCertificateId", "certificatePem", "ownedBy", "pr
                              "generationId", "validity")
 
 
-def _describe_each(session: AwsSession, ids: list[str], call: str, param: str,
+def _describe_each(rt: type[ResourceType], session: AwsSession, ids: list[str],
                    shape: Any) -> list[dict]:
     client = session.client("iot")
     found: list[dict] = []
     for rid in ids:
         try:
-            found.append(shape(getattr(client, call)(**{param: rid})))
+            found.append(shape(getattr(client, rt.fetch_op)(**{rt.fetch_param: rid})))
         except Exception as exc:  # noqa: BLE001 - only "not found" is expected
             if error_code(exc) != NOT_FOUND:
                 raise
@@ -41,11 +41,12 @@ class IoTThing(ResourceType):
     arn_key = "thingArn"
     arn_format = "arn:{partition}:iot:{region}:{account}:thing/{id}"
     report_fields = ("thingName", "thingTypeName", "attributes")
-    extra_permissions = ("iot:DescribeThing",)
+    fetch_op = "describe_thing"  # one per id: see fetch_by_ids
+    fetch_param = "thingName"
 
     @classmethod
     def fetch_by_ids(cls, session: AwsSession, ids: list[str]) -> list[dict]:
-        return _describe_each(session, ids, "describe_thing", "thingName",
+        return _describe_each(cls, session, ids,
                               lambda out: {k: out[k] for k in THING_FIELDS if k in out})
 
 
@@ -79,8 +80,9 @@ class IoTCertificate(ResourceType):
                               ("iot:DescribeCertificate",)),
     }
     report_fields = ("certificateId", "status", "creationDate")
+    fetch_op = "describe_certificate"  # one per id: see fetch_by_ids
+    fetch_param = "certificateId"
 
     @classmethod
     def fetch_by_ids(cls, session: AwsSession, ids: list[str]) -> list[dict]:
-        return _describe_each(session, ids, "describe_certificate", "certificateId",
-                              lambda out: out["certificateDescription"])
+        return _describe_each(cls, session, ids, lambda out: out["certificateDescription"])

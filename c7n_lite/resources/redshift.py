@@ -7,14 +7,14 @@ from c7n_lite.resources.core import ResourceType, paginate
 
 
 def _fetch_each(rt: type[ResourceType], session: AwsSession, ids: list[str],
-                param: str, not_found: str) -> list[dict]:
+                not_found: str) -> list[dict]:
     """Redshift's describe calls take one identifier, not a list: one call per id
     (an event names a handful), a vanished one skipped."""
     client = session.client(rt.service)
     found: list[dict] = []
     for rid in ids:
         try:
-            found.extend(paginate(client, rt.enum_op, rt.enum_path, {param: rid}))
+            found.extend(paginate(client, rt.fetch_op, rt.enum_path, {rt.fetch_param: rid}))
         except Exception as exc:  # noqa: BLE001 - only "not found" is expected
             if error_code(exc) != not_found:
                 raise
@@ -32,12 +32,14 @@ class Redshift(ResourceType):
     arn_format = "arn:{partition}:redshift:{region}:{account}:cluster:{id}"
     date = "ClusterCreateTime"
     taggable = True
+    fetch_op = "describe_clusters"  # one id per call: see fetch_by_ids
+    fetch_param = "ClusterIdentifier"
     report_fields = ("ClusterIdentifier", "NodeType", "NumberOfNodes", "PubliclyAccessible",
                      "Encrypted", "ClusterCreateTime")
 
     @classmethod
     def fetch_by_ids(cls, session: AwsSession, ids: list[str]) -> list[dict]:
-        return _fetch_each(cls, session, ids, "ClusterIdentifier", "ClusterNotFound")
+        return _fetch_each(cls, session, ids, "ClusterNotFound")
 
 
 @resources.register("aws.redshift-snapshot")
@@ -51,6 +53,8 @@ class RedshiftSnapshot(ResourceType):
     arn_key = "SnapshotArn"
     date = "SnapshotCreateTime"
     taggable = True
+    fetch_op = "describe_cluster_snapshots"  # one id per call: see fetch_by_ids
+    fetch_param = "SnapshotIdentifier"
     report_fields = ("SnapshotIdentifier", "ClusterIdentifier", "SnapshotType", "Encrypted",
                      "SnapshotCreateTime")
 
@@ -64,4 +68,4 @@ class RedshiftSnapshot(ResourceType):
 
     @classmethod
     def fetch_by_ids(cls, session: AwsSession, ids: list[str]) -> list[dict]:
-        return _fetch_each(cls, session, ids, "SnapshotIdentifier", "ClusterSnapshotNotFound")
+        return _fetch_each(cls, session, ids, "ClusterSnapshotNotFound")

@@ -46,6 +46,8 @@ class SNSTopic(ResourceType):
     name = "TopicArn"
     arn_key = "TopicArn"
     taggable = True
+    fetch_op = "get_topic_attributes"  # one per id: see fetch_by_ids
+    fetch_param = "TopicArn"
     details = {
         "attributes": Detail((ANY_KEY,), _attributes, ("sns:GetTopicAttributes",)),
         "tags": Detail(("Tags",), _tags, ("sns:ListTagsForResource",)),
