@@ -23,6 +23,8 @@ def seed(endpoint: str, region: str) -> None:
     _cluster(rs, "marketing-bi", public=True, encrypted=True, env="prod")
     _cluster(rs, "finance-dw", public=False, encrypted=False, env="prod")
     _cluster(rs, "scratch-dev", public=True, encrypted=False, env="dev")
+    _cluster(rs, "archive-2019", public=False, encrypted=True, env="prod")
+    rs.pause_cluster(ClusterIdentifier="archive-2019")  # not "available"
     rs.create_cluster_snapshot(SnapshotIdentifier="finance-dw-before-migration",
                                ClusterIdentifier="finance-dw")
     rs.create_cluster_snapshot(SnapshotIdentifier="analytics-prod-weekly",
