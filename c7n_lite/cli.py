@@ -56,7 +56,12 @@ def load_or_exit(paths: tuple[str, ...], names: tuple[str, ...] = ()) -> list[di
 
 def setup_logging(verbose: int) -> None:
     level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    root = logging.getLogger()
+    fresh = not root.handlers
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if fresh:
+        # The terminal shows `level`; each policy's custodian-run.log still gets INFO.
+        root.handlers[0].setLevel(level)
     logging.getLogger("c7n_lite").setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
     for noisy in ("botocore", "boto3", "urllib3", "werkzeug"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

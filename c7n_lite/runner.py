@@ -6,8 +6,8 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from c7n_lite import __version__
 from c7n_lite.aws.session import AwsSession
@@ -59,9 +59,17 @@ def run_one(data: dict, session: AwsSession, root: Path, dryrun: bool,
     output = PolicyOutput(root, data["name"])
     output.start_log(log)
     started = time.time()
+    log.info("policy %s: resource %s, region %s%s", data["name"], data["resource"], session.region,
+             ", dry run" if dryrun else "")
     try:
         policy = Policy(data, session, clock)
         run = run_scan(policy, dryrun)
+        log.info("policy %s: evaluated %d, matched %d, %d API calls, %.3fs", run.policy, run.evaluated,
+                 len(run.matched), sum(run.api_calls.values()), run.duration)
+    except Exception as exc:  # noqa: BLE001 - one policy's failure is reported, the run goes on
+        log.error("policy %s: %s", data["name"], exc, exc_info=log.isEnabledFor(logging.DEBUG))
+        run = PolicyRun(data["name"], data["resource"], session.region, dryrun,
+                        errors=[{"stage": "policy", "error": str(exc)}])
     finally:
         output.stop_log(log)
     write_outputs(output, data, run, session, started)
@@ -70,8 +78,14 @@ def run_one(data: dict, session: AwsSession, root: Path, dryrun: bool,
 
 def write_outputs(output: PolicyOutput, data: dict, run: PolicyRun, session: AwsSession,
                   started: float) -> None:
-    output.write_json(RESOURCES_FILE, run.matched)
-    output.write_json(EVALUATED_FILE, run.evaluated_ids)
+    # Without the resources there is no result: no resources.json that would read as
+    # "nothing matched".  metadata.json says what failed.
+    if not any(e.get("stage") in ("resources", "policy") for e in run.errors):
+        output.write_json(RESOURCES_FILE, run.matched)
+        output.write_json(EVALUATED_FILE, run.evaluated_ids)
+    else:
+        for stale in (RESOURCES_FILE, EVALUATED_FILE):  # from an earlier run into the same directory
+            (output.dir / stale).unlink(missing_ok=True)
     if run.dryrun:
         output.write_json(PLAN_FILE, [{"action": a.action, "calls": a.plan} for a in run.actions])
     else:

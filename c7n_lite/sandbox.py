@@ -113,6 +113,8 @@ class RecordingMotoServer:
             raise SandboxUnavailable(
                 "the sandbox needs moto's server: pip install 'c7n-lite[sandbox]'") from exc
         self.requests: list[Request] = []
+        # Fault injection: each hook sees every recorded request; the first to
+        # return (status, body[, content type]) answers it instead of moto.
         self.hooks: list[Callable[[Request], Any]] = []
         self._lock = threading.Lock()
         app = DomainDispatcherApplication(create_backend_app)
@@ -133,8 +135,20 @@ class RecordingMotoServer:
                               environ.get("REQUEST_METHOD", "GET"), path, environ.get("QUERY_STRING", ""))
             with self._lock:
                 self.requests.append(request)
+            for hook in list(self.hooks):
+                reply = hook(request)
+                if reply is not None:
+                    return self._reply(start_response, *reply)
             return app(environ, start_response)
         return wrapped
+
+    @staticmethod
+    def _reply(start_response: Callable, status: int, body: str | bytes,
+               content_type: str = "text/xml") -> list[bytes]:
+        data = body.encode() if isinstance(body, str) else body
+        start_response(f"{status} Injected", [("Content-Type", content_type),
+                                              ("Content-Length", str(len(data)))])
+        return [data]
 
     @property
     def endpoint(self) -> str:

@@ -16,15 +16,19 @@ def _ids(ids: list[str]) -> str:
 def print_summary(runs: list[PolicyRun], output_dir: str, dryrun: bool) -> bool:
     """Print one line per policy (and the plan when dry); True when nothing failed."""
     width = max((len(r.policy) for r in runs), default=10)
+    rwidth = max((len(r.resource) for r in runs), default=20)
     ok = True
     for run in runs:
         if run.skipped:
-            click.echo(f"{run.policy:<{width}}  {run.resource:<20} {run.region:<12} skipped: {run.skipped}")
+            click.echo(f"{run.policy:<{width}}  {run.resource:<{rwidth}} {run.region:<12} skipped: {run.skipped}")
             continue
         status = "ok" if run.ok else "FAILED"
         ok = ok and run.ok
-        click.echo(f"{run.policy:<{width}}  {run.resource:<20} {run.region:<12} "
-                   f"evaluated {run.evaluated:>5}  matched {len(run.matched):>5}  "
+        # Without the resources, counts of 0 would read as "nothing found": show none.
+        unknown = any(e.get("stage") in ("resources", "policy") for e in run.errors)
+        evaluated, matched = ("-", "-") if unknown else (run.evaluated, len(run.matched))
+        click.echo(f"{run.policy:<{width}}  {run.resource:<{rwidth}} {run.region:<12} "
+                   f"evaluated {evaluated:>5}  matched {matched:>5}  "
                    f"{run.duration:6.2f}s  {status}")
         for error in run.errors:
             click.echo(f"    error ({error.get('stage')}): {error.get('error')}")
@@ -52,6 +56,8 @@ def print_summary(runs: list[PolicyRun], output_dir: str, dryrun: bool) -> bool:
                 for reason, ids in reasons.items():
                     click.echo(f"      skipped {_ids(ids)}: {reason}")
     total = sum(len(r.matched) for r in runs)
-    click.echo(f"{len(runs)} policies, {total} resources matched{' (dry run: nothing changed)' if dryrun else ''}; "
+    failed = sum(1 for r in runs if not r.skipped and not r.ok)
+    click.echo(f"{len(runs)} policies, {total} resources matched"
+               f"{f', {failed} FAILED' if failed else ''}{' (dry run: nothing changed)' if dryrun else ''}; "
                f"output in {output_dir}")
     return ok
