@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import boto3
 import jsonschema
 
 from tests.report_helpers import assert_offline, parse_page
@@ -22,8 +24,8 @@ policies:
 """
 
 
-def launch(aws, region: str, owners: list[str | None]) -> list[str]:
-    ec2 = aws("ec2", region=region)
+def launch(aws, region: str, owners: list[str | None], ec2=None) -> list[str]:
+    ec2 = ec2 or aws("ec2", region=region)
     ids = []
     for owner in owners:
         tags = [{"ResourceType": "instance", "Tags": [{"Key": "Owner", "Value": owner}]}] if owner else []
@@ -89,3 +91,31 @@ def test_the_same_dir_given_twice_or_nested_counts_once(cli, aws, write_policies
     doc = json.loads(cli("report", str(tmp_path / "runs"), str(run.output_dir), "-f", "json").output)
     assert doc["summary"]["evaluated"] == 2 and doc["summary"]["failed"] == 1
     assert doc["history"] == []
+
+
+def test_accounts_are_broken_down(cli, aws, write_policies, tmp_path, monkeypatch):
+    """A second account through an assumed role (moto keeps resources per account)."""
+    path = write_policies(POLICY)
+    launch(aws, "us-east-1", [None, "alice"])
+    first = cli("run", "--dryrun", path, output_dir=str(tmp_path / "audit" / "first"))
+    creds = aws("sts").assume_role(RoleArn="arn:aws:iam::111111111111:role/audit",
+                                   RoleSessionName="audit")["Credentials"]
+    keys = {"aws_access_key_id": creds["AccessKeyId"], "aws_secret_access_key": creds["SecretAccessKey"],
+            "aws_session_token": creds["SessionToken"]}
+    for name, value in keys.items():
+        monkeypatch.setenv(name.upper(), value)
+    other_ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=os.environ["AWS_ENDPOINT_URL"], **keys)
+    other = launch(aws, "us-east-1", [None, None, None], ec2=other_ec2)
+    second = cli("run", "--dryrun", path, output_dir=str(tmp_path / "audit" / "second"))
+    assert first.exit_code == second.exit_code == 0, second.output
+    assert second.metadata("ec2-owner-tag")["account_id"] == "111111111111"
+
+    doc = json.loads(cli("report", str(tmp_path / "audit"), "-f", "json").output)
+    jsonschema.validate(doc, SCHEMA)
+    assert {(s["account"], s["evaluated"], s["failed"]) for s in doc["scopes"]} == {
+        ("123456789012", 2, 1), ("111111111111", 3, 3)}
+    assert doc["history"] == []  # two accounts, not two times
+    assert sorted(f["id"] for f in doc["findings"] if f["account"] == "111111111111") == sorted(other)
+    page = parse_page(cli("report", str(tmp_path / "audit"), "-f", "html").output)
+    rows = " ".join(page.text)
+    assert "111111111111" in rows and "123456789012" in rows
