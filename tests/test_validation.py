@@ -121,6 +121,9 @@ SINGLE_ERRORS = [
     ("bad-regex",
      policy("filters:\n  - type: value\n    key: Name\n    op: regex\n    value: '(web'\n"), 5, "p1",
      "filter 'value': invalid regex '(web': missing ), unterminated subpattern at position 0"),
+    ("regex-not-a-string",
+     policy("filters:\n  - type: value\n    key: Size\n    op: regex\n    value: 5\n"), 5, "p1",
+     "filter 'value': op 'regex' needs a regular expression (a string) as 'value', got 5"),
     ("value-regex-two-groups",
      policy("filters:\n  - type: value\n    key: Name\n    value_regex: '(a)(b)'\n    value: x\n"), 5, "p1",
      "filter 'value': value_regex needs exactly one capture group"),
@@ -289,6 +292,19 @@ def test_a_clean_file_exits_zero(cli, write_policies):
               - stop
             metadata:
               severity: low
+          - name: dated
+            resource: aws.ebs
+            filters:
+              - type: value
+                key: CreateTime
+                value_type: date
+                op: lt
+                value: 2030-01-01
+              - type: value
+                key: Size
+                value_type: integer
+                op: in
+                value: [8, 16]
           - name: counted
             resource: aws.ec2
             filters:
@@ -299,7 +315,7 @@ def test_a_clean_file_exits_zero(cli, write_policies):
         """))
     result = validate(cli, path)
     assert result.exit_code == 0, result.output
-    assert error_lines(result) == ["2 policies valid"]
+    assert error_lines(result) == ["3 policies valid"]
 
 
 def test_run_refuses_invalid_policies_before_calling_aws(server, cli, write_policies):

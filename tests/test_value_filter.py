@@ -279,6 +279,28 @@ CASES = [
     ("not-or-shorthand", {"not": [{"or": [{"tag:Env": "prod"}, {"tag:Env": "stage"}]}]}, {"Tags": [{"Key": "Env", "Value": "dev"}]}, True),
     ("and-of-ors-four-deep", {"and": [{"or": [{"not": [{"and": [{"State": "running"}, {"tag:Env": "prod"}]}]}, {"Size": 1}]}]},
      dict(TAGS, State="running", Size=2), False),
+    # --- edges
+    ("eq-true-vs-string", v("Enabled", True), {"Enabled": "true"}, False),
+    ("eq-null-value", v("KeyName", None), {}, True),
+    ("in-list-value", v("Groups", [["a"], ["b"]], "in"), {"Groups": ["a"]}, True),
+    ("glob-list", v("Names", "a*", "glob"), {"Names": ["ab"]}, False),
+    ("contains-swap", v("Name", "web-1-prod", "contains", value_type="swap"), {"Name": "prod"}, True),
+    ("not-null-zero", v("Count", "not-null"), {"Count": 0}, False),
+    ("empty-whitespace", v("Name", "empty"), {"Name": " "}, False),
+    ("expiration-ge", v("ValidTo", 10, "ge", value_type="expiration"), {"ValidTo": SOON}, True),
+    ("normalize-ne", v("Name", "web", "ne", value_type="normalize"), {"Name": " WEB"}, False),
+    ("size-dict", v("Policy", 2, value_type="size"), {"Policy": {"a": 1, "b": 2}}, True),
+    ("integer-bool", v("Port", 1, value_type="integer"), {"Port": True}, False),
+    ("unique-size-string", v("Name", 2, value_type="unique_size"), {"Name": "aab"}, True),
+    ("tag-null-value", v("tag:Env", "absent"), {"Tags": [{"Key": "Env"}]}, True),
+    ("tag-empty-tags", v("tag:Env", "absent"), {"Tags": []}, True),
+    ("jp-missing-nested-absent", v("Placement.Tenancy", "absent"), {}, True),
+    ("value-regex-missing", v("tag:Meta", "absent", value_regex="(x)"), {}, True),
+    ("mod-zero-result", v("Size", 5, "mod"), {"Size": 10}, False),
+    ("age-le-boundary", v("LaunchTime", 60, "le", value_type="age"), {"LaunchTime": OLD}, True),
+    ("not-with-absent", {"not": [{"tag:Owner": "absent"}]}, {"Tags": [{"Key": "Owner", "Value": "x"}]}, True),
+    ("and-empty-list-matches", {"and": []}, {"State": "x"}, True),
+    ("or-empty-list", {"or": []}, {"State": "x"}, False),
 ]
 
 
@@ -395,6 +417,28 @@ def test_cidr_handles_ipv6_and_host_bits(value, op, resource_cidr, expected):
     if op:
         data["op"] = op
     assert bool(run([data], [{"Cidr": resource_cidr}])) is expected
+
+
+def test_a_jmespath_function_on_a_missing_field_is_no_value():
+    # Custodian raises JMESPathTypeError and the whole policy fails.
+    data = {"type": "value", "key": "length(Groups)", "value": 0, "op": "gt"}
+    assert not run([data], [{}])
+    assert run([{**data, "value": "absent", "op": "eq"}], [{}])
+    assert run([data], [{"Groups": ["a"]}])
+
+
+def test_cidr_size_of_a_bare_address_is_its_full_length():
+    # Custodian raises AttributeError on an address.
+    data = {"type": "value", "key": "Cidr", "value": 32, "value_type": "cidr_size"}
+    assert run([data], [{"Cidr": "10.0.0.1"}])
+    assert run([{**data, "value": 128}], [{"Cidr": "2001:db8::1"}])
+
+
+def test_date_values_from_yaml_dates():
+    # YAML reads an unquoted 2030-01-01 as a date; Custodian cannot compare it.
+    data = {"type": "value", "key": "CreateTime", "value": datetime.date(2030, 1, 1), "op": "lt", "value_type": "date"}
+    assert run([data], [{"CreateTime": "2029-12-31T23:59:00Z"}])
+    assert not run([data], [{"CreateTime": "2030-01-01T00:01:00Z"}])
 
 
 def test_version_of_a_number_compares_its_text():

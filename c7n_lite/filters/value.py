@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from jmespath.exceptions import JMESPathTypeError
+
 from c7n_lite.filters.core import Filter
 from c7n_lite.registry import filters
 
@@ -171,7 +173,11 @@ class ValueMatcher:
         elif self.key in resource:
             value = resource[self.key]
         elif self.expr is not None:
-            value = self.expr.search(resource)
+            try:
+                value = self.expr.search(resource)
+            except JMESPathTypeError:
+                # e.g. length(Missing): no value, rather than failing the policy.
+                value = None
         else:
             value = None
         if self.value_regex is not None:
@@ -244,7 +250,9 @@ class ValueMatcher:
             return want, have
         if vt == "cidr_size":
             net = parse_cidr(found)
-            return expected, net.prefixlen if net is not None and hasattr(net, "prefixlen") else 0
+            if isinstance(net, _IP_ADDRESSES):
+                return expected, net.max_prefixlen  # a bare address is a /32 (or /128)
+            return expected, net.prefixlen if isinstance(net, _IP_NETWORKS) else 0
         if vt == "version":
             return _version_key(expected), _version_key(found)
         return expected, found
@@ -341,11 +349,14 @@ def check_value_data(data: dict) -> list[str]:
         problems.append(f"value_type 'date' needs a date as 'value', got {value!r}")
     if op in LIST_OPS and not isinstance(value, list) and not special:
         problems.append(f"op {op!r} needs a list as 'value', got {value!r}")
-    if op in ("regex", "regex-case"):
-        try:
-            re.compile(str(value))
-        except re.error as exc:
-            problems.append(f"invalid regex {value!r}: {exc}")
+    if op in ("regex", "regex-case") and not special:
+        if not isinstance(value, str):
+            problems.append(f"op {op!r} needs a regular expression (a string) as 'value', got {value!r}")
+        else:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                problems.append(f"invalid regex {value!r}: {exc}")
     if data.get("value_regex"):
         try:
             if re.compile(data["value_regex"]).groups != 1:
