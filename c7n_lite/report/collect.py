@@ -238,6 +238,9 @@ def describer(resource_type: str) -> Any:
     id_key = getattr(rt, "id", "") or ""
     name_key = getattr(rt, "name", "") or ""
     report_fields = tuple(getattr(rt, "report_fields", ()) or ())
+    # Fields with their own column: the id, and the name (the Name tag when the
+    # type's name is its id).
+    shown = {id_key, name_key} | ({"tag:Name"} if name_key in ("", id_key) else set())
 
     def describe(resource: dict) -> dict:
         rid = resource.get(id_key) if id_key else None
@@ -247,8 +250,7 @@ def describer(resource_type: str) -> Any:
         if not name or name == str(rid):
             name = field_text(resource, "tag:Name") or next(
                 (str(resource[k]) for k in _NAME_GUESSES if isinstance(resource.get(k), str)), "")
-        # id and name have their own columns
-        fields = {key: field_text(resource, key) for key in report_fields if key not in (id_key, name_key)}
+        fields = {key: field_text(resource, key) for key in report_fields if key not in shown}
         return {"id": str(rid), "name": name, "fields": fields}
 
     return describe
