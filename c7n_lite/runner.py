@@ -41,7 +41,8 @@ def run_policies(policies: list[dict], output_dir: str, regions: list[str], dryr
     clock = clock_from_env()
     runs: list[PolicyRun] = []
     for region in regions:
-        session = AwsSession(region, profile=profile, endpoint_url=endpoint_url, dryrun=dryrun)
+        session = AwsSession(region, profile=profile, endpoint_url=endpoint_url, dryrun=dryrun,
+                             run_regions=tuple(regions))
         root = Path(output_dir) / region if len(regions) > 1 else Path(output_dir)
         for data in policies:
             mode = modes.get((data.get("mode") or {}).get("type", "pull"))

@@ -196,7 +196,7 @@ def test_sns_fetch_by_ids_drops_deleted_topics(aws, server):
 
 # --- S3 ---------------------------------------------------------------------
 
-def test_s3_lists_the_policy_region_only_with_custodian_location(aws, cli, write_policies):
+def test_s3_one_region_run_sees_every_bucket_as_custodian_does(aws, cli, write_policies):
     aws("s3").create_bucket(Bucket="east-bucket")
     aws("s3", "us-west-2").create_bucket(
         Bucket="west-bucket", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
@@ -205,13 +205,29 @@ policies:
   - name: all
     resource: aws.s3
 """
+    result = run(cli, write_policies, text, "--region", "us-east-1")
+    assert sorted(b["Name"] for b in result.resources("all")) == ["east-bucket", "west-bucket"]
+
+
+def test_s3_several_regions_report_each_bucket_once_where_it_lives(aws, cli, write_policies):
+    aws("s3").create_bucket(Bucket="east-bucket")
+    aws("s3", "us-west-2").create_bucket(
+        Bucket="west-bucket", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    aws("s3", "eu-west-1").create_bucket(
+        Bucket="eu-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    text = """
+policies:
+  - name: all
+    resource: aws.s3
+"""
     result = run(cli, write_policies, text, "--region", "us-east-1", "--region", "us-west-2")
     east = result.resources("all", "us-east-1")
     west = result.resources("all", "us-west-2")
-    assert [(b["Name"], b["Location"]) for b in east] == [
-        ("east-bucket", {"LocationConstraint": None})]
+    # eu-west-1 is not in the run: its bucket is reported once, with the first region.
+    assert sorted(b["Name"] for b in east) == ["east-bucket", "eu-bucket"]
     assert [(b["Name"], b["Location"]) for b in west] == [
         ("west-bucket", {"LocationConstraint": "us-west-2"})]
+    assert [b["Location"] for b in east if b["Name"] == "east-bucket"] == [{"LocationConstraint": None}]
 
 
 def make_buckets(s3, n):

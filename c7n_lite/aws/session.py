@@ -40,8 +40,11 @@ class AwsSession:
 
     def __init__(self, region: str, profile: str | None = None,
                  endpoint_url: str | None = None, dryrun: bool = False,
-                 boto_session: Any = None) -> None:
+                 boto_session: Any = None, run_regions: tuple[str, ...] | None = None) -> None:
         self.region = region
+        # Every region of the run, for global listings (S3) that must report
+        # each resource once per run.
+        self.run_regions = run_regions or (region,)
         self.profile = profile
         self.endpoint_url = endpoint_url
         self.dryrun = dryrun

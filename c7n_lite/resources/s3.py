@@ -45,8 +45,10 @@ def _document(method: str, key: str, empty: Any, permission: str,
 
 @resources.register("aws.s3")
 class S3Bucket(ResourceType):
-    """S3 buckets of the policy's region (ListBuckets' `BucketRegion`, so no
-    call per bucket to learn where it lives)."""
+    """S3 buckets.  Each bucket is reported once per run: a one-region run sees
+    every bucket of the account (as Cloud Custodian does); a run over several
+    regions gives each region the buckets located there, and the first region
+    also those located in regions the run does not cover."""
 
     service = "s3"
     enum_op = "list_buckets"
@@ -74,6 +76,9 @@ class S3Bucket(ResourceType):
         # check-public-block filters fetch these under the same annotation keys.
         "encryption": _document("get_bucket_encryption", "c7n:bucket-encryption", dict,
                                 "s3:GetEncryptionConfiguration"),
+        "location": Detail(("Location",), lambda client, bucket: {"Location": {
+            "LocationConstraint": client.get_bucket_location(Bucket=bucket["Name"]).get("LocationConstraint")}},
+            ("s3:GetBucketLocation",)),
         "public-access-block": _document(
             "get_public_access_block", "c7n:PublicAccessBlock",
             lambda: dict.fromkeys(PUBLIC_BLOCK_KEYS, False), "s3:GetBucketPublicAccessBlock",
@@ -83,11 +88,26 @@ class S3Bucket(ResourceType):
 
     @classmethod
     def enumerate(cls, session: AwsSession) -> list[dict]:
-        buckets = paginate(session.client("s3"), cls.enum_op, cls.enum_path,
-                           {"BucketRegion": session.region})
-        # Custodian's Location document, known from the listing: us-east-1 is null.
-        location = None if session.region == "us-east-1" else session.region
+        client = session.client("s3")
+        run_regions = session.run_regions
+        if run_regions == (session.region,):
+            buckets = paginate(client, cls.enum_op, cls.enum_path)
+        else:
+            buckets = cls._buckets_in(client, session.region)
+            if session.region == run_regions[0]:
+                elsewhere = {b["Name"] for r in run_regions for b in cls._buckets_in(client, r)}
+                buckets += [b for b in paginate(client, cls.enum_op, cls.enum_path)
+                            if b["Name"] not in elsewhere]
         for bucket in buckets:
-            bucket.pop("BucketRegion", None)
-            bucket["Location"] = {"LocationConstraint": location}
+            region = bucket.pop("BucketRegion", None)
+            if region is not None:
+                # Custodian's Location document; us-east-1 is null.
+                bucket["Location"] = {"LocationConstraint": None if region == "us-east-1" else region}
+        return buckets
+
+    @classmethod
+    def _buckets_in(cls, client: Any, region: str) -> list[dict]:
+        buckets = paginate(client, cls.enum_op, cls.enum_path, {"BucketRegion": region})
+        for bucket in buckets:
+            bucket.setdefault("BucketRegion", region)
         return buckets
