@@ -251,3 +251,23 @@ def test_example_ebs_auto_tag_user_tags_the_new_volume(aws):
     assert summary["errors"] == [] and summary["matched"] == [volume]
     tags = ec2.describe_volumes(VolumeIds=[volume])["Volumes"][0]["Tags"]
     assert {"Key": "Owner", "Value": "alice"} in tags
+
+
+def test_instance_state_event_acts_on_the_named_instance(aws, write_policies):
+    from c7n_lite.deploy.archive import build
+    from c7n_lite.schema import load_policies
+    specs, _ = load_policies([write_policies("""
+policies:
+  - name: ec2-started
+    resource: aws.ec2
+    mode: {type: ec2-instance-state, events: [running]}
+    actions:
+      - {type: tag, key: SeenRunning, value: "yes"}
+""")])
+    started, other = launch(aws), launch(aws)
+    event = sample("ec2-instance-state-running.json")
+    event["detail"]["instance-id"] = started
+    summary = invoke(build(specs[0].data).data, event).summary
+    assert summary["matched"] == [started] and summary["errors"] == []
+    assert tags_of(aws, started)["SeenRunning"] == "yes"
+    assert "SeenRunning" not in tags_of(aws, other)
