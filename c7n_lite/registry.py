@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from typing import Callable, Iterator, TypeVar
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 T = TypeVar("T", bound=type)
 
@@ -114,3 +115,9 @@ def load_all() -> None:
             if not info.name.startswith("_"):
                 importlib.import_module(f"{package_name}.{info.name}")
     _loaded = True
+
+
+def is_loaded() -> bool:
+    """Whether `load_all()` ran, so that a missing name really is unknown (a Lambda
+    imports only the plugins its policy uses)."""
+    return _loaded

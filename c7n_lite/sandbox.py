@@ -10,8 +10,9 @@ import io
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs
 
 from c7n_lite.aws.session import is_read_only

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from c7n_lite import registry
 from c7n_lite.actions.core import Action, ApiCall
 from c7n_lite.actions.tagging import (
     ALL_TAG_PERMISSIONS,
@@ -179,8 +180,9 @@ class MarkForOp(TagAction):
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
         op = self.data.get("op", DEFAULT_OP)
-        if self.manager.resource_type.action_class(op) is None:
-            # A mark nobody can act on would sit there forever: refuse it now.
+        # A mark nobody can act on would sit there forever: refuse it.  Only when every
+        # plugin is loaded (CLI): a Lambda imports just the modules its policy uses.
+        if registry.is_loaded() and self.manager.resource_type.action_class(op) is None:
             raise ValueError(f"mark-for-op: {op!r} is not an action of {self.manager.resource_type.type}")
         tags = {self.data.get("tag", DEFAULT_TAG): self.mark_value()}
         return self.tag(resources, tags, f"mark {describe_tags(tags)}")
