@@ -1,0 +1,29 @@
+"""Every action declares the IAM permissions it needs, for every type it applies to."""
+from __future__ import annotations
+
+import re
+
+from c7n_lite.registry import load_all, resources
+
+PERMISSION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
+
+
+def test_every_action_declares_permissions():
+    load_all()
+    missing = []
+    for name, rt in resources.items():
+        for action in rt.action_names():
+            perms = rt.action_class(action).all_permissions({"type": action}, rt)
+            if not perms or not all(PERMISSION.match(p) for p in perms):
+                missing.append(f"{name}/{action}: {sorted(perms)}")
+    assert missing == []
+
+
+def test_tag_permissions_are_those_of_the_types_method():
+    load_all()
+    perms = {n: resources.get(n).action_class("tag").all_permissions({}, resources.get(n))
+             for n in ("aws.ec2", "aws.s3", "aws.sns", "aws.redshift")}
+    assert perms["aws.ec2"] == {"ec2:CreateTags", "ec2:DeleteTags"}
+    assert perms["aws.s3"] == {"s3:GetBucketTagging", "s3:PutBucketTagging"}
+    assert perms["aws.sns"] == {"sns:TagResource", "sns:UntagResource"}
+    assert perms["aws.redshift"] == {"redshift:CreateTags", "redshift:DeleteTags"}
