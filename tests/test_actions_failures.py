@@ -16,6 +16,7 @@ from botocore.awsrequest import AWSResponse
 
 from c7n_lite.aws import session as aws_session
 from tests.test_actions_ec2 import launch, states
+from tests.test_actions_tags import tags_of
 
 
 class _Raw:
@@ -32,6 +33,12 @@ def ec2_error(code: str, message: str, status: int = 400) -> AWSResponse:
     return AWSResponse("https://ec2.fault", status, {"Content-Type": "text/xml"}, _Raw(body))
 
 
+def rest_json_error(code: str, message: str, status: int = 400) -> AWSResponse:
+    body = json.dumps({"message": message}).encode()
+    return AWSResponse("https://iot.fault", status, {"Content-Type": "application/json",
+                                                     "x-amzn-ErrorType": code}, _Raw(body))
+
+
 class Faults:
     """before-send handlers per operation; counts what each one saw."""
 
@@ -44,11 +51,11 @@ class Faults:
         self.rules[operation] = rule
 
     def install(self, client) -> None:
-        client.meta.events.register_first("before-send.ec2", self._handle)
+        client.meta.events.register_first("before-send", self._handle)
 
-    def _handle(self, request, **kwargs):
+    def _handle(self, request, event_name="", **kwargs):
         body = request.body.decode() if isinstance(request.body, bytes) else (request.body or "")
-        operation = dict(p.split("=", 1) for p in body.split("&") if "=" in p).get("Action", "")
+        operation = event_name.rsplit(".", 1)[-1]         # before-send.<service>.<Operation>
         rule = self.rules.get(operation)
         if rule is None:
             return None
@@ -122,3 +129,40 @@ def test_describe_throttled_past_retries_fails_the_policy_loudly(aws, cli, write
     assert "RequestLimitExceeded" in meta["errors"][0]["error"]
     assert "FAILED" in result.output and "error (resources)" in result.output
     assert meta["actions"] == []
+
+
+def test_rename_keeps_the_old_tag_where_the_new_one_was_not_written(aws, cli, write_policies, faults):
+    ec2 = aws("ec2")
+    red = launch(ec2, 1, {"team": "red"})[0]
+    blue = launch(ec2, 1, {"team": "blue"})[0]
+    faults.on("CreateTags", lambda n, body: ec2_error("UnauthorizedOperation", "denied") if red in body else None)
+    result = cli("run", write_policies("""
+policies:
+  - name: rename
+    resource: ec2
+    actions: [{type: rename-tag, old_key: team, new_key: Team}]
+"""))
+    assert result.exit_code == 1
+    assert tags_of(ec2, red) == {"team": "red"}            # not lost
+    assert tags_of(ec2, blue) == {"Team": "blue"}
+    outcomes = json.loads((result.output_dir / "rename" / "action-rename-tag.json").read_text())
+    assert {(o["resource_id"], o["operation"], o["status"]) for o in outcomes} == {
+        (red, "create_tags", "failed"), (red, "delete_tags", "skipped"),
+        (blue, "create_tags", "done"), (blue, "delete_tags", "done")}
+
+
+def test_quarantine_changes_nothing_where_its_record_could_not_be_written(aws, cli, write_policies, faults):
+    from tests.test_actions_iot import attached, device, group_members, status
+    iot = aws("iot")
+    cert_id, arn = device(iot, "rogue")
+    faults.on("UpdateThing", lambda n, body: rest_json_error("InternalFailureException", "boom", 500))
+    result = cli("run", write_policies("""
+policies:
+  - name: isolate
+    resource: aws.iot
+    actions: [quarantine]
+"""))
+    assert result.exit_code == 1
+    assert status(iot, cert_id) == "ACTIVE" and attached(iot, arn) == ["device-policy"]
+    assert group_members(iot, "c7n-quarantine") == []
+    assert "InternalFailureException" in json.dumps(result.metadata("isolate")["errors"])

@@ -13,7 +13,8 @@ import base64
 import json
 from typing import Any
 
-from c7n_lite.actions.core import Action, ApiCall
+from c7n_lite.actions.core import ApiCall
+from c7n_lite.actions.staging import StagedAction
 from c7n_lite.aws.batching import chunks
 from c7n_lite.aws.session import error_code
 from c7n_lite.registry import actions
@@ -54,7 +55,7 @@ def _pages(client: Any, method: str, key: str, **params: Any) -> list:
 
 
 @actions.register("quarantine", "aws.iot")
-class Quarantine(Action):
+class Quarantine(StagedAction):
     """Move things to a quarantine group, deactivate their certificates, detach their policies."""
 
     schema = {"thing-group": {"type": "string"}}
@@ -65,14 +66,16 @@ class Quarantine(Action):
     def group(self) -> str:
         return self.data.get("thing-group", DEFAULT_GROUP)
 
-    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+    def plan_stages(self, resources: list[dict], event: dict | None = None) -> list[list[ApiCall]]:
         client = self.manager.session.client("iot")
         group = self.group()
+        setup: list[ApiCall] = []
+        records: list[ApiCall] = []
         calls: list[ApiCall] = []
         already = [self.resource_id(r) for r in resources if decode_record(r) is not None]
         todo = [r for r in resources if decode_record(r) is None]
         if todo and not self._group_exists(client, group):
-            calls.append(ApiCall("iot", "create_thing_group", {"thingGroupName": group},
+            setup.append(ApiCall("iot", "create_thing_group", {"thingGroupName": group},
                                  [self.resource_id(r) for r in todo], f"create thing group {group}"))
         seen_certs: set[str] = set()
         stamp = self.manager.now().strftime("%Y-%m-%dT%H:%MZ")
@@ -80,8 +83,9 @@ class Quarantine(Action):
             name = self.resource_id(thing)
             certs = self._certificates(client, name)
             record = {"t": stamp, "g": group, "c": {cid: {"s": s, "p": p} for cid, (arn, s, p) in certs.items()}}
-            # The record goes first: whatever fails later, unquarantine knows what to restore.
-            calls.append(ApiCall("iot", "update_thing",
+            # The record goes first, and nothing else happens to a thing whose record
+            # failed: whatever fails later, unquarantine knows what to restore.
+            records.append(ApiCall("iot", "update_thing",
                                  {"thingName": name, "attributePayload": {"attributes": encode_record(record),
                                                                           "merge": True}},
                                  [name], f"record quarantine ({len(certs)} certificate(s))"))
@@ -98,7 +102,7 @@ class Quarantine(Action):
                                      f"detach policy {p} from certificate {cid[:12]}…") for p in policies)
         if already:
             calls.append(ApiCall.skip(already, f"already quarantined (attribute {RECORD_ATTR})"))
-        return calls
+        return [setup, records, calls]
 
     @staticmethod
     def _group_exists(client: Any, group: str) -> bool:
@@ -125,16 +129,18 @@ class Quarantine(Action):
 
 
 @actions.register("unquarantine", "aws.iot")
-class Unquarantine(Action):
+class Unquarantine(StagedAction):
     """Undo `quarantine` from the record on the thing: re-attach policies, re-activate
     certificates that were active, leave the group, drop the record."""
 
     permissions = ("iot:AttachPolicy", "iot:UpdateCertificate", "iot:RemoveThingFromThingGroup",
                    "iot:UpdateThing")
 
-    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+    def plan_stages(self, resources: list[dict], event: dict | None = None) -> list[list[ApiCall]]:
         session = self.manager.session
         calls: list[ApiCall] = []
+        leave: list[ApiCall] = []
+        forget: list[ApiCall] = []
         not_quarantined = []
         for thing in resources:
             name = self.resource_id(thing)
@@ -149,14 +155,14 @@ class Unquarantine(Action):
                 if info.get("s") == "ACTIVE":
                     calls.append(ApiCall("iot", "update_certificate", {"certificateId": cid, "newStatus": "ACTIVE"},
                                          [name], f"re-activate certificate {cid[:12]}…"))
-            calls.append(ApiCall("iot", "remove_thing_from_thing_group",
+            leave.append(ApiCall("iot", "remove_thing_from_thing_group",
                                  {"thingGroupName": record.get("g", DEFAULT_GROUP), "thingName": name},
                                  [name], f"remove from thing group {record.get('g', DEFAULT_GROUP)}"))
-            # Last, so a failed restore leaves the record for another try.
+            # Last, and only where all else worked: a failed restore keeps the record for another try.
             cleared = {k: "" for k in record_attributes(thing)}
-            calls.append(ApiCall("iot", "update_thing",
+            forget.append(ApiCall("iot", "update_thing",
                                  {"thingName": name, "attributePayload": {"attributes": cleared, "merge": True}},
                                  [name], "drop quarantine record"))
         if not_quarantined:
             calls.append(ApiCall.skip(not_quarantined, f"not quarantined by c7n-lite (no {RECORD_ATTR} attribute)"))
-        return calls
+        return [calls, leave, forget]

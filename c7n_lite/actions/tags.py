@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from c7n_lite import registry
 from c7n_lite.actions.core import Action, ApiCall
+from c7n_lite.actions.staging import StagedAction
 from c7n_lite.actions.tagging import (
     ALL_TAG_PERMISSIONS,
     describe_tags,
@@ -115,13 +116,13 @@ class Unmark(TagAction):
 
 
 @actions.register("rename-tag")
-class RenameTag(TagAction):
+class RenameTag(StagedAction, TagAction):
     """Copy `old_key`'s value to `new_key`, then remove `old_key`."""
 
     schema = {"old_key": {"type": "string"}, "new_key": {"type": "string"}}
     required = ("old_key", "new_key")
 
-    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+    def plan_stages(self, resources: list[dict], event: dict | None = None) -> list[list[ApiCall]]:
         old, new = self.data["old_key"], self.data["new_key"]
         self.ensure_tags(resources)
         by_value: dict[str, list[dict]] = {}
@@ -132,17 +133,16 @@ class RenameTag(TagAction):
                 by_value.setdefault(tags[old], []).append(r)
             else:
                 lacking.append(self.resource_id(r))
-        calls: list[ApiCall] = []
+        copy: list[ApiCall] = []
         # Resources sharing a value share the tag calls, so a fleet renames in a few calls.
         for value, group in by_value.items():
-            calls.extend(self.tag(group, {new: value}, f"rename {old} → {new} ({new}={value})"))
+            copy.extend(self.tag(group, {new: value}, f"rename {old} → {new} ({new}={value})"))
         having = [r for group in by_value.values() for r in group]
-        if having:
-            calls.extend(tag_method(self.manager.resource_type).untag(
-                self.manager, having, [old], f"rename {old} → {new}: remove {old}"))
-        if lacking:
-            calls.append(ApiCall.skip(lacking, f"has no tag {old}"))
-        return calls
+        # The old key goes only where the new one was written.
+        remove = tag_method(self.manager.resource_type).untag(
+            self.manager, having, [old], f"rename {old} → {new}: remove {old}") if having else []
+        skips = [ApiCall.skip(lacking, f"has no tag {old}")] if lacking else []
+        return [copy, remove, skips]
 
 
 @actions.register("mark-for-op")
