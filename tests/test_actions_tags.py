@@ -166,3 +166,26 @@ policies:
     assert len(calls) < 10, calls
     meta = result.metadata("tag-fleet")
     assert meta["actions"][0]["done"] == 1000
+
+
+def test_marks_made_in_another_zone_come_due_at_the_right_instant(aws, cli, write_policies, monkeypatch):
+    ec2 = aws("ec2")
+    i = launch(ec2, 1)[0]
+    monkeypatch.setenv("C7N_LITE_NOW", "2030-01-13T12:00:00Z")
+    cli("run", write_policies("""
+policies:
+  - name: mark-et
+    resource: ec2
+    actions: [{type: mark-for-op, op: stop, hours: 2, tz: et}]
+""", "mark.yml"))
+    assert tags_of(ec2, i)["maid_status"] == "Resource does not meet policy: stop@2030/01/13 0900 EST"
+    due = write_policies("""
+policies:
+  - name: due-et
+    resource: ec2
+    filters: [{type: marked-for-op, op: stop}]
+""", "due.yml")
+    monkeypatch.setenv("C7N_LITE_NOW", "2030-01-13T13:59:00Z")
+    assert cli("run", "--dryrun", due).ids("due-et", "InstanceId") == []
+    monkeypatch.setenv("C7N_LITE_NOW", "2030-01-13T14:00:00Z")
+    assert cli("run", "--dryrun", due).ids("due-et", "InstanceId") == [i]

@@ -60,7 +60,8 @@ def parse_mark(value: Any) -> tuple[str, datetime.datetime] | None:
     op, _, date_text = target.strip().partition("@")
     try:
         from dateutil.parser import parse
-        return op, parse(date_text)
+        # Zone abbreviations that Custodian writes (EST, PDT …) resolve through the aliases.
+        return op, parse(date_text, tzinfos=lambda name, offset: get_tz(name) if name else None)
     except (ValueError, OverflowError):
         return None
 
