@@ -274,6 +274,7 @@ class ValueFilter(Filter):
         "value_type": {"enum": list(VALUE_TYPES)},
         "value_regex": {"type": "string"},
     }
+
     def __init__(self, data: dict, manager: Any) -> None:
         super().__init__(data, manager)
         self.matcher = ValueMatcher(data, manager.now)
@@ -332,6 +333,8 @@ def check_value_data(data: dict) -> list[str]:
     keys = [("key", data.get("key"))]
     if vt == "expr":
         keys.append(("value", value))
+        if not isinstance(value, str):
+            problems.append(f"value_type 'expr' needs a key of the resource as 'value', got {value!r}")
     for field, key in keys:
         problem = jmespath_problem(key) if isinstance(key, str) and not key.startswith("tag:") else None
         if problem:
