@@ -412,3 +412,25 @@ def test_example_policies_dry_run_writes_nothing(fleet, snapshots, groups, cli, 
     ops = [r.operation for r in server.requests]
     for op in ("DescribeInstances", "DescribeVolumes", "DescribeSnapshots", "DescribeSecurityGroups"):
         assert ops.count(op) == 1, op
+
+
+def test_rules_matched_by_one_policy_are_not_revoked_by_another(aws, cli, write_policies):
+    ec2 = aws("ec2")
+    group = ec2.create_security_group(GroupName="both", Description="ssh and rdp")["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
+        tcp(22, cidrs=["0.0.0.0/0"]), tcp(3389, cidrs=["0.0.0.0/0"])])
+    result = cli("run", write_policies("""
+policies:
+  - name: a-ssh
+    resource: aws.security-group
+    filters: [{type: ingress, Ports: [22]}]
+  - name: b-rdp
+    resource: aws.security-group
+    filters: [{type: ingress, Ports: [3389]}]
+    actions: [{type: remove-permissions, ingress: matched}]
+"""))
+    assert result.exit_code == 0, result.output
+    b = {r["GroupId"]: r for r in result.resources("b-rdp")}
+    assert [p["FromPort"] for p in b[group]["MatchedIpPermissions"]] == [3389]
+    left = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]["IpPermissions"]
+    assert [p["FromPort"] for p in left] == [22]

@@ -178,7 +178,10 @@ class ResourceManager:
                 cache[key] = rt.enumerate(self.session)
             except Exception as exc:  # noqa: BLE001 - re-raised with context
                 raise ResourceFetchError(f"describing {rt.type} failed: {exc}") from exc
-        return cache[key]
+        # Shallow copies per call (i.e. per policy): what one policy's filters note
+        # on a resource (e.g. the rules `ingress` matched) must not reach another
+        # policy's actions (`remove-permissions` revoking rules it never matched).
+        return [dict(r) for r in cache[key]]
 
     def get_resources(self, ids: list[str]) -> list[dict]:
         """Just the given resources (event modes): no scan where the API fetches by id."""
@@ -210,11 +213,18 @@ class ResourceManager:
 
     def _ensure_detail(self, name: str, resources: list[dict]) -> None:
         rt = self.resource_type
+        # Fetched fields by resource id: each policy has its own copies of the
+        # resources, and each gets what any policy of the run already fetched.
+        fetched: dict[str, dict] = self._cache().setdefault(("detail", rt.type, name), {})
+        todo = [r for r in resources if rt.resource_id(r) not in fetched]
+        if todo:
+            self._fetch_detail(name, todo, fetched)
+        for resource in resources:
+            resource.update(fetched.get(rt.resource_id(resource), {}))
+
+    def _fetch_detail(self, name: str, todo: list[dict], fetched: dict[str, dict]) -> None:
+        rt = self.resource_type
         detail = rt.details[name]
-        done = self._cache().setdefault(("detail", rt.type, name), set())
-        todo = [r for r in resources if rt.resource_id(r) not in done]
-        if not todo:
-            return
         client = self.session.client(detail.service or rt.service)
 
         def fetch(resource: dict) -> dict:
@@ -228,6 +238,5 @@ class ResourceManager:
                     results = list(pool.map(fetch, todo))
         except Exception as exc:  # noqa: BLE001
             raise ResourceFetchError(f"fetching {name} of {rt.type} failed: {exc}") from exc
-        for resource, fields in zip(todo, results):
-            resource.update(fields)
-            done.add(rt.resource_id(resource))
+        for resource, fields in zip(todo, results, strict=True):
+            fetched[rt.resource_id(resource)] = fields
