@@ -200,6 +200,23 @@ def test_a_failed_describe_is_an_error_not_an_empty_result(server, fleet, cli, w
     assert len(result.resources("volumes")) == 3   # the instances' root volumes
 
 
+def test_a_throttled_describe_is_retried_not_cut_short(server, fleet, cli, write_policies):
+    throttled = []
+
+    def throttle_once(request):
+        if request.operation == "DescribeInstances" and not throttled:
+            throttled.append(request)
+            return 400, UNAUTHORIZED.replace("UnauthorizedOperation", "RequestLimitExceeded")
+        return None
+
+    server.hooks.append(throttle_once)
+    server.reset_log()
+    result = cli("run", "--dryrun", write_policies(POLICIES))
+    assert result.exit_code == 0, result.output
+    assert len(throttled) == 1 and len(operations(server, "DescribeInstances")) == 2
+    assert result.metadata("all-instances")["counts"]["evaluated"] == 3
+
+
 def test_a_failure_after_a_good_run_removes_the_stale_results(server, fleet, cli, write_policies):
     path = write_policies(POLICIES)
     first = cli("run", "--dryrun", path)
