@@ -90,8 +90,12 @@ def write_outputs(output: PolicyOutput, data: dict, run: PolicyRun, session: Aws
     if run.dryrun:
         output.write_json(PLAN_FILE, [{"action": a.action, "calls": a.plan} for a in run.actions])
     else:
+        seen: dict[str, int] = {}
         for action in run.actions:
-            output.write_json(f"action-{action.action}.json", [o.to_dict() for o in action.outcomes])
+            # The same action twice in a policy (two `tag`s): action-tag.json, action-tag-2.json
+            seen[action.action] = seen.get(action.action, 0) + 1
+            suffix = f"-{seen[action.action]}" if seen[action.action] > 1 else ""
+            output.write_json(f"action-{action.action}{suffix}.json", [o.to_dict() for o in action.outcomes])
     output.write_json(METADATA_FILE, metadata(data, run, session, started))
 
 

@@ -27,6 +27,10 @@ policies:
     assert result.exit_code == 0, result.output
     for i in ids:
         assert tags_of(ec2, i) == {"Owner": "alice", "Env": "dev", "CostCenter": "42"}
+    # each of the two tag actions has its own results file
+    for name in ("action-tag.json", "action-tag-2.json"):
+        results = json.loads((result.output_dir / "tag-owner" / name).read_text())
+        assert sorted(o["resource_id"] for o in results if o["status"] == "done") == sorted(ids)
 
 
 def test_remove_tag_and_rename_tag(aws, cli, write_policies):
