@@ -434,3 +434,18 @@ policies:
     assert [p["FromPort"] for p in b[group]["MatchedIpPermissions"]] == [3389]
     left = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]["IpPermissions"]
     assert [p["FromPort"] for p in left] == [22]
+
+
+def test_a_group_that_no_longer_exists_has_every_key_absent(aws, run):
+    ec2 = aws("ec2")
+    gone = ec2.create_security_group(GroupName="gone", Description="deleted later")["GroupId"]
+    orphan = launch(ec2, groups=[gone])
+    kept = launch(ec2)
+    ec2.delete_security_group(GroupId=gone)
+    found = run(json.dumps({"policies": [
+        {"name": "absent", "resource": "ec2",
+         "filters": [{"type": "security-group", "key": "GroupName", "value": "absent"}]},
+        {"name": "named", "resource": "ec2",
+         "filters": [{"type": "security-group", "key": "GroupName", "value": "present"}]},
+    ]}), "InstanceId")
+    assert found == {"absent": [orphan], "named": [kept]}
