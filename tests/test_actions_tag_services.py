@@ -42,12 +42,14 @@ def test_sns_topics(aws, cli, write_policies):
 def test_s3_buckets_keep_their_other_tags(aws, cli, write_policies):
     s3 = aws("s3")
     s3.create_bucket(Bucket="data")
+    s3.create_bucket(Bucket="bare")
     s3.put_bucket_tagging(Bucket="data", Tagging={"TagSet": [{"Key": "Old", "Value": "1"},
                                                              {"Key": "Keep", "Value": "yes"}]})
     result = cli("run", write_policies(TAG_OWNER.format(resource="aws.s3")))
     assert result.exit_code == 0, result.output
     tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket="data")["TagSet"]}
     assert tags == {"Owner": "alice", "Keep": "yes"}
+    assert s3.get_bucket_tagging(Bucket="bare")["TagSet"] == [{"Key": "Owner", "Value": "alice"}]
 
 
 def test_iot_is_not_taggable(cli, write_policies):
