@@ -71,3 +71,32 @@ def test_permissions_follow_the_resource_types_tagging_method():
     data = {"name": "p", "resource": "aws.redshift", "actions": [{"type": "tag", "key": "a", "value": "b"}]}
     perms = Policy(data, AwsSession("us-east-1")).permissions()
     assert "redshift:CreateTags" in perms and "ec2:CreateTags" not in perms
+
+
+def test_tagging_api_fallback_batches_and_reports_per_resource_failures(aws, server):
+    """Types without a method of their own use the Resource Groups Tagging API, 20
+    ARNs a call; its failures come in a 200 response and must not read as done."""
+    from c7n_lite.actions.core import FAILED, execute_plan
+    from c7n_lite.actions.tagging import tag_method
+    from c7n_lite.aws.session import AwsSession
+    from c7n_lite.resources.core import ResourceManager, ResourceType
+
+    class Queue(ResourceType):          # not registered: only its facts are needed
+        type = "test.sqs-queue"
+        service = "sqs"
+        id = "QueueUrl"
+        arn_key = "QueueArn"
+        taggable = True
+
+    sqs = aws("sqs")
+    url = sqs.create_queue(QueueName="jobs")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queues = [{"QueueUrl": f"{url}-{n}", "QueueArn": f"{arn}-{n}"} for n in range(45)]
+    manager = ResourceManager(Queue, AwsSession("us-east-1", endpoint_url=server.endpoint))
+    plan = tag_method(Queue).tag(manager, queues, {"Owner": "alice"})
+    assert [len(c.resource_ids) for c in plan] == [20, 20, 5]
+    assert plan[0].operation == "tag_resources" and plan[0].params["ResourceARNList"][0] == f"{arn}-0"
+    outcomes = execute_plan(manager.session, plan)
+    # moto's tagging API does not support SQS: every queue is reported failed, with the reason
+    assert len(outcomes) == 45 and all(o.status == FAILED for o in outcomes)
+    assert "not tagged" in outcomes[0].error_message
