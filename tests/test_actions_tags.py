@@ -193,3 +193,19 @@ policies:
     assert cli("run", "--dryrun", due).ids("due-et", "InstanceId") == []
     monkeypatch.setenv("C7N_LITE_NOW", "2030-01-13T14:00:00Z")
     assert cli("run", "--dryrun", due).ids("due-et", "InstanceId") == [i]
+
+
+def test_custodian_aliases_mark_and_untag(aws, cli, write_policies):
+    ec2 = aws("ec2")
+    i = launch(ec2, 1, {"maid_status": "Resource does not meet policy: stop@2030/01/01", "Tmp": "1"})[0]
+    result = cli("run", write_policies("""
+policies:
+  - name: aliases
+    resource: ec2
+    actions:
+      - {type: mark, key: Owner, value: alice}
+      - {type: untag, tags: [Tmp]}
+      - remove-tag
+"""))
+    assert result.exit_code == 0, result.output
+    assert tags_of(ec2, i) == {"Owner": "alice"}

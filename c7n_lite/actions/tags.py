@@ -96,23 +96,27 @@ class Tag(TagAction):
 
 @actions.register("remove-tag")
 class RemoveTag(TagAction):
-    """Remove the listed tag keys."""
-
-    schema = {"tags": {"type": "array", "items": {"type": "string"}, "minItems": 1}}
-    required = ("tags",)
-
-    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
-        return self.untag(resources, list(self.data["tags"]))
-
-
-@actions.register("unmark")
-class Unmark(TagAction):
-    """Remove the mark left by `mark-for-op` (`maid_status`, or the listed `tags`)."""
+    """Remove the listed tag keys (`maid_status` when none are listed, as Custodian)."""
 
     schema = {"tags": {"type": "array", "items": {"type": "string"}, "minItems": 1}}
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
         return self.untag(resources, list(self.data.get("tags") or [DEFAULT_TAG]))
+
+
+@actions.register("unmark")
+class Unmark(RemoveTag):
+    """Remove the mark left by `mark-for-op` (`maid_status`, or the listed `tags`)."""
+
+
+@actions.register("untag")
+class Untag(RemoveTag):
+    """Custodian's other name for `remove-tag`."""
+
+
+@actions.register("mark")
+class Mark(Tag):
+    """Custodian's other name for `tag`."""
 
 
 @actions.register("rename-tag")
