@@ -115,9 +115,3 @@ def load_all() -> None:
             if not info.name.startswith("_"):
                 importlib.import_module(f"{package_name}.{info.name}")
     _loaded = True
-
-
-def is_loaded() -> bool:
-    """Whether `load_all()` ran, so that a missing name really is unknown (a Lambda
-    imports only the plugins its policy uses)."""
-    return _loaded

@@ -211,6 +211,11 @@ class _PolicyChecker:
                 self.error(line, f"unknown action {name!r} for {rt.type}{suggest(name, rt.action_names())}")
                 continue
             self.check_plugin(item_data, cls, f"action {name!r}", rt.action_names(), item, line)
+            # Checks that need the resource type (e.g. mark-for-op's op must be one of its actions).
+            in_context = getattr(cls, "check_for_resource", None)
+            if in_context is not None:
+                for msg in in_context(item_data, rt):
+                    self.error(line, f"action {name!r}: {msg}")
 
     def check_plugin(self, data: dict, cls: type | None, what: str, names: list[str],
                      source: Any, line: int | None = None) -> None:

@@ -70,18 +70,6 @@ policies:
     assert tags["custodian_cleanup"] == "Unowned: terminate@2030/01/10 1530 UTC"
 
 
-def test_mark_for_op_refuses_an_op_the_resource_does_not_have(aws, cli, write_policies):
-    launch(aws("ec2"), 1)
-    result = cli("run", write_policies("""
-policies:
-  - name: bad-mark
-    resource: ec2
-    actions: [{type: mark-for-op, op: snapshot}]
-"""))
-    assert result.exit_code == 1
-    assert "'snapshot' is not an action of aws.ec2" in result.output
-
-
 @pytest.mark.parametrize("now,skew,due", [
     ("2030-01-12T23:00:00Z", 0, False),
     ("2030-01-13T00:00:00Z", 0, True),
@@ -209,3 +197,15 @@ policies:
 """))
     assert result.exit_code == 0, result.output
     assert tags_of(ec2, i) == {"Owner": "alice"}
+
+
+def test_mark_for_op_op_is_checked_at_validation(cli, write_policies):
+    result = cli("validate", write_policies("""
+policies:
+  - name: typo
+    resource: ec2
+    actions: [{type: mark-for-op, op: stpo}]
+"""))
+    assert result.exit_code == 1
+    assert "op 'stpo' is not an action of aws.ec2 (did you mean 'stop'?)" in result.output
+    assert ":5: policy 'typo': action 'mark-for-op'" in result.output

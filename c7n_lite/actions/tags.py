@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from c7n_lite import registry
 from c7n_lite.actions.core import Action, ApiCall
 from c7n_lite.actions.staging import StagedAction
 from c7n_lite.actions.tagging import (
@@ -173,6 +172,18 @@ class MarkForOp(TagAction):
                 problems.append(f"msg: only {{op}} and {{action_date}} may be used ({exc})")
         return problems
 
+    @classmethod
+    def check_for_resource(cls, data: dict, resource_type: type[ResourceType]) -> list[str]:
+        """A mark nobody can act on would sit there forever: refuse it when validating."""
+        op = data.get("op", DEFAULT_OP)
+        names = resource_type.action_names()
+        if not isinstance(op, str) or op in names:
+            return []
+        import difflib
+        close = difflib.get_close_matches(op, names, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return [f"op {op!r} is not an action of {resource_type.type}{hint}"]
+
     def mark_value(self) -> str:
         days = self.data.get("days")
         hours = self.data.get("hours", 0)
@@ -183,10 +194,5 @@ class MarkForOp(TagAction):
         return self.data.get("msg", DEFAULT_TEMPLATE).format(op=op, action_date=date)
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
-        op = self.data.get("op", DEFAULT_OP)
-        # A mark nobody can act on would sit there forever: refuse it.  Only when every
-        # plugin is loaded (CLI): a Lambda imports just the modules its policy uses.
-        if registry.is_loaded() and self.manager.resource_type.action_class(op) is None:
-            raise ValueError(f"mark-for-op: {op!r} is not an action of {self.manager.resource_type.type}")
         tags = {self.data.get("tag", DEFAULT_TAG): self.mark_value()}
         return self.tag(resources, tags, f"mark {describe_tags(tags)}")
