@@ -112,3 +112,11 @@ def test_unquarantine_skips_things_never_quarantined(aws, cli, write_policies):
     result = cli("run", write_policies(UNQUARANTINE))
     assert result.exit_code == 0
     assert "skipped rogue: not quarantined by c7n-lite" in result.output
+
+
+def test_summary_counts_things_not_calls(aws, cli, write_policies):
+    device(aws("iot"), "rogue", ("a", "b"))
+    result = cli("run", write_policies(QUARANTINE))
+    assert result.exit_code == 0, result.output
+    assert "quarantine: done 1" in result.output
+    assert result.metadata("isolate")["actions"][0]["done"] == 1

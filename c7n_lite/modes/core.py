@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from c7n_lite.actions.core import FAILED, Outcome
+from c7n_lite.actions.core import DONE, FAILED, SKIPPED, Outcome
 from c7n_lite.policy import Policy
 
 log = logging.getLogger("c7n_lite")
@@ -46,9 +46,16 @@ class ActionRun:
         return sum(1 for o in self.outcomes if o.status == FAILED)
 
     def summary(self) -> dict:
-        counts: dict[str, int] = {}
+        """Resources by status; an action making several calls per resource (quarantine)
+        counts the resource once: failed if any call failed, else done if any was made."""
+        rank = {FAILED: 2, DONE: 1, SKIPPED: 0}
+        status: dict[str, str] = {}
         for o in self.outcomes:
-            counts[o.status] = counts.get(o.status, 0) + 1
+            if rank.get(o.status, 0) >= rank.get(status.get(o.resource_id, SKIPPED), 0):
+                status[o.resource_id] = o.status
+        counts: dict[str, int] = {}
+        for value in status.values():
+            counts[value] = counts.get(value, 0) + 1
         return {"action": self.action, "planned_calls": len(self.plan), **counts}
 
 
