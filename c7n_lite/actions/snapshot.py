@@ -8,6 +8,12 @@ from c7n_lite.aws.batching import tag_list, user_tags
 from c7n_lite.registry import actions
 
 
+def _copied(tags: dict) -> str:
+    if not tags:
+        return ""
+    return f" (tags copied: {', '.join(sorted(tags))})"
+
+
 def redshift_snapshot_id(cluster: str, stamp: str) -> str:
     """`<cluster>-<timestamp>` within Redshift's rules: lowercase letters, digits and
     single hyphens, starting with a letter, at most 255 characters."""
@@ -35,7 +41,7 @@ class RedshiftSnapshot(Action):
             if tags:
                 params["Tags"] = tag_list(tags)
             calls.append(ApiCall("redshift", "create_cluster_snapshot", params, [cluster],
-                                 f"snapshot {params['SnapshotIdentifier']}" + (f" ({len(tags)} tags)" if tags else "")))
+                                 f"snapshot {params['SnapshotIdentifier']}" + _copied(tags)))
         return calls
 
 
@@ -56,7 +62,7 @@ class EbsSnapshot(Action):
             if tags:
                 params["TagSpecifications"] = [{"ResourceType": "snapshot", "Tags": tag_list(tags)}]
             calls.append(ApiCall("ec2", "create_snapshot", params, [volume],
-                                 "snapshot" + (f" ({len(tags)} tags copied)" if tags else "")))
+                                 "snapshot" + _copied(tags)))
         return calls
 
 
