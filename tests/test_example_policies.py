@@ -57,4 +57,5 @@ def test_each_example_policy_finds_something_in_the_demo_account(spec, sandbox_r
     meta = json.loads((out / spec.name / "metadata.json").read_text())
     assert meta["errors"] == []
     assert matched, f"{spec.name} matched nothing in the demo account"
-    assert meta["counts"]["evaluated"] > len(matched), f"{spec.name} matched every resource: the demo needs a compliant one"
+    assert meta["counts"]["evaluated"] > len(matched), \
+        f"{spec.name} matched every resource: the demo needs a compliant one"

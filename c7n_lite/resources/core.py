@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Iterable
+from typing import Any, ClassVar
 
 from c7n_lite.aws.session import AwsSession
 from c7n_lite.registry import actions, filters
