@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from c7n_lite.actions.core import Action, build_actions
+from c7n_lite.actions.core import Action, build_actions, normalize_action
 from c7n_lite.aws.session import AwsSession
-from c7n_lite.filters.core import Filter, apply_filters, build_filters
+from c7n_lite.filters.core import BOOLEAN_BLOCKS, Filter, apply_filters, build_filters, normalize_filter
 from c7n_lite.registry import resources
 from c7n_lite.resources.core import ResourceManager, ResourceType
 
@@ -55,26 +55,58 @@ class Policy:
         return [self.resource_type.resource_id(r) for r in resources]
 
     def permissions(self) -> set[str]:
-        """What the policy needs: read the resource, and each filter's and action's needs."""
-        from c7n_lite.actions.core import normalize_action
-        from c7n_lite.filters.core import normalize_filter
-        perms = set(self.resource_type.read_permissions())
-        for detail in self.resource_type.details.values():
-            perms.update(detail.permissions)
+        return policy_permissions(self.data)
 
-        def walk(items: list) -> None:
-            for item in items or ():
-                name, data = normalize_filter(item)
-                cls = self.resource_type.filter_class(name)
-                if cls is not None:
-                    perms.update(cls.all_permissions(data))
-                if name in ("or", "and", "not"):
-                    walk(data[name])
 
-        walk(self.data.get("filters") or [])
-        for item in self.data.get("actions") or ():
-            name, data = normalize_action(item)
-            cls = self.resource_type.action_class(name)
-            if cls is not None:
-                perms.update(cls.all_permissions(data, self.resource_type))
-        return perms
+def policy_plugins(data: dict) -> tuple[type[ResourceType], list[tuple[type, dict]]]:
+    """The policy's resource type, and each filter (nested ones too) and action
+    class it uses with its data.  Needs no session: deploy and packaging use it."""
+    rt = resource_type_for(data["resource"])
+    if rt is None:
+        raise ValueError(f"unknown resource {data['resource']!r}")
+    found: list[tuple[type, dict]] = []
+
+    def walk(items: list) -> None:
+        for item in items or ():
+            name, fdata = normalize_filter(item)
+            cls = rt.filter_class(name)
+            if cls is None:
+                raise ValueError(f"unknown filter {name!r} for {rt.type}")
+            found.append((cls, fdata))
+            if name in BOOLEAN_BLOCKS:
+                walk(fdata[name])
+
+    walk(data.get("filters") or [])
+    for item in data.get("actions") or ():
+        name, adata = normalize_action(item)
+        cls = rt.action_class(name)
+        if cls is None:
+            raise ValueError(f"unknown action {name!r} for {rt.type}")
+        found.append((cls, adata))
+    return rt, found
+
+
+def related_resource_types(plugins: list[tuple[type, dict]]) -> list[type[ResourceType]]:
+    """Resource types the filters and actions look up besides the policy's own."""
+    found = []
+    for cls, _ in plugins:
+        for name in getattr(cls, "related_types", ()):
+            rt = resources.get(name)
+            if rt is None:
+                raise ValueError(f"{cls.__name__} needs resource type {name!r}, which is not registered")
+            found.append(rt)
+    return found
+
+
+def policy_permissions(data: dict) -> set[str]:
+    """What the policy needs: read the resource (and its details, and the related
+    types its filters look up), and each filter's and action's own needs."""
+    rt, plugins = policy_plugins(data)
+    perms = set(rt.read_permissions())
+    for detail in rt.details.values():
+        perms.update(detail.permissions)
+    for related in related_resource_types(plugins):
+        perms.update(related.read_permissions())
+    for cls, pdata in plugins:
+        perms.update(cls.all_permissions(pdata, rt))
+    return perms

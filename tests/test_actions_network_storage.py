@@ -89,3 +89,47 @@ policies:
     clusters = {c["ClusterIdentifier"]: c["PubliclyAccessible"] for c in redshift.describe_clusters()["Clusters"]}
     assert clusters == {"open-one": False, "closed-one": False}
     assert "set-public-access: done 1, skipped 1" in result.output
+
+
+def test_ebs_delete_removes_unattached_volumes_and_skips_attached_ones(aws, cli, write_policies):
+    ec2 = aws("ec2")
+    loose = ec2.create_volume(AvailabilityZone="us-east-1a", Size=10)["VolumeId"]
+    held = ec2.create_volume(AvailabilityZone="us-east-1a", Size=10)["VolumeId"]
+    instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    ec2.attach_volume(VolumeId=held, InstanceId=instance, Device="/dev/sdf")
+    path = write_policies(f"""
+policies:
+  - name: delete-volumes
+    resource: aws.ebs
+    filters:
+      - type: value
+        key: VolumeId
+        op: in
+        value: [{loose}, {held}]
+    actions: [delete]
+""")
+    result = cli("run", path)
+    assert result.exit_code == 0, result.output
+    left = {v["VolumeId"] for v in ec2.describe_volumes()["Volumes"]}
+    assert loose not in left and held in left
+    assert "attached to an instance" in result.output
+
+
+def test_ebs_delete_with_force_detaches_first(aws, cli, write_policies):
+    ec2 = aws("ec2")
+    held = ec2.create_volume(AvailabilityZone="us-east-1a", Size=10)["VolumeId"]
+    instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    ec2.attach_volume(VolumeId=held, InstanceId=instance, Device="/dev/sdf")
+    path = write_policies(f"""
+policies:
+  - name: delete-volumes
+    resource: aws.ebs
+    filters:
+      - VolumeId: {held}
+    actions:
+      - type: delete
+        force: true
+""")
+    result = cli("run", path)
+    assert result.exit_code == 0, result.output
+    assert held not in {v["VolumeId"] for v in ec2.describe_volumes()["Volumes"]}

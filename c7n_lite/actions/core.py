@@ -75,6 +75,8 @@ class Action:
     schema: ClassVar[dict] = {}
     required: ClassVar[tuple[str, ...]] = ()
     permissions: ClassVar[tuple[str, ...]] = ()
+    # Other resource types it looks up; see Filter.related_types.
+    related_types: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, data: dict, manager: ResourceManager) -> None:
         self.data = data

@@ -5,6 +5,7 @@ import re
 
 from c7n_lite.actions.core import Action, ApiCall
 from c7n_lite.aws.batching import tag_list, user_tags
+from c7n_lite.filters.ebs import snapshots_backing_images
 from c7n_lite.registry import actions
 
 
@@ -66,28 +67,16 @@ class EbsSnapshot(Action):
         return calls
 
 
-def ami_snapshot_ids(client) -> set[str]:
-    """Snapshots that back one of the account's AMIs: deleting them breaks the image."""
-    found: set[str] = set()
-    for page in client.get_paginator("describe_images").paginate(Owners=["self"]):
-        for image in page.get("Images", ()):
-            for mapping in image.get("BlockDeviceMappings", ()):
-                snap = (mapping.get("Ebs") or {}).get("SnapshotId")
-                if snap:
-                    found.add(snap)
-    return found
-
-
 @actions.register("delete", "aws.ebs-snapshot")
 class DeleteEbsSnapshot(Action):
     """Delete snapshots; those backing an AMI are skipped (`skip-ami-snapshots`, default true)."""
 
     schema = {"skip-ami-snapshots": {"type": "boolean"}}
     permissions = ("ec2:DeleteSnapshot", "ec2:DescribeImages")
+    related_types = ("aws.ami",)
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
-        guarded = ami_snapshot_ids(self.manager.session.client("ec2")) \
-            if self.data.get("skip-ami-snapshots", True) else set()
+        guarded = snapshots_backing_images(self.manager) if self.data.get("skip-ami-snapshots", True) else set()
         calls = [ApiCall("ec2", "delete_snapshot", {"SnapshotId": self.resource_id(r)}, [self.resource_id(r)],
                          f"delete snapshot of {r.get('VolumeId', '?')}")
                  for r in resources if self.resource_id(r) not in guarded]

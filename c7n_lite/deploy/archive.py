@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import c7n_lite
-from c7n_lite.actions.core import normalize_action
-from c7n_lite.filters.core import BOOLEAN_BLOCKS, normalize_filter
 from c7n_lite.handler import CONFIG_FILE, POLICY_FILE
 from c7n_lite.modes.serverless import DEPLOY_ONLY
-from c7n_lite.policy import resource_type_for
+from c7n_lite.policy import policy_plugins, related_resource_types
 from c7n_lite.registry import modes
 
 HANDLER = "c7n_lite.handler.handler"
@@ -51,34 +49,13 @@ class Archive:
 
 
 def policy_classes(data: dict) -> list[type]:
-    """Every class the policy uses: resource, filters (nested too), actions, mode."""
-    rt = resource_type_for(data["resource"])
-    if rt is None:
-        raise ValueError(f"unknown resource {data['resource']!r}")
-    classes: list[type] = [rt]
-
-    def walk(items: list) -> None:
-        for item in items or ():
-            name, fdata = normalize_filter(item)
-            cls = rt.filter_class(name)
-            if cls is None:
-                raise ValueError(f"unknown filter {name!r} for {rt.type}")
-            classes.append(cls)
-            if name in BOOLEAN_BLOCKS:
-                walk(fdata[name])
-
-    walk(data.get("filters") or [])
-    for item in data.get("actions") or ():
-        name, _ = normalize_action(item)
-        cls = rt.action_class(name)
-        if cls is None:
-            raise ValueError(f"unknown action {name!r} for {rt.type}")
-        classes.append(cls)
+    """Every class the policy uses: resource, filters (nested too), actions, the
+    resource types they look up, and the mode."""
+    rt, plugins = policy_plugins(data)
     mode = modes.get((data.get("mode") or {}).get("type", "pull"))
     if mode is None:
         raise ValueError(f"unknown mode {data['mode']!r}")
-    classes.append(mode)
-    return classes
+    return [rt, *(cls for cls, _ in plugins), *related_resource_types(plugins), mode]
 
 
 def plugin_modules(data: dict) -> list[str]:

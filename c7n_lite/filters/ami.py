@@ -25,6 +25,7 @@ class ImageUnused(Filter):
 
     schema = {"value": {"type": "boolean"}}
     permissions = ("ec2:DescribeInstances",)
+    related_types = ("aws.ec2",)
 
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         used = {i.get("ImageId") for i in related_manager(self.manager, "aws.ec2").resources()}

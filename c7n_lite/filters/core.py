@@ -30,6 +30,9 @@ class Filter:
     permissions: ClassVar[tuple[str, ...]] = ()
     # Top-level resource fields this filter reads: drives detail fetches.
     reads: ClassVar[tuple[str, ...]] = ()
+    # Other resource types it looks up (through related_manager): their modules
+    # ship in a policy's Lambda package and their read permissions join its role.
+    related_types: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, data: dict, manager: ResourceManager) -> None:
         self.data = data
@@ -52,7 +55,7 @@ class Filter:
         return []
 
     @classmethod
-    def all_permissions(cls, data: dict) -> set[str]:
+    def all_permissions(cls, data: dict, resource_type: type[ResourceType] | None = None) -> set[str]:
         return set(cls.permissions)
 
     def required_keys(self) -> set[str]:

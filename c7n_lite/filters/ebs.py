@@ -1,6 +1,8 @@
 """Filters of EBS snapshots: age, snapshots backing an image, sharing."""
 from __future__ import annotations
 
+from typing import Any
+
 from c7n_lite.filters.accounts import SharedPermissionFilter
 from c7n_lite.filters.age import DAYS_SCHEMA, AgeFilter
 from c7n_lite.filters.core import Filter
@@ -23,15 +25,21 @@ class SkipAmiSnapshots(Filter):
 
     schema = {"value": {"type": "boolean"}}
     permissions = ("ec2:DescribeImages",)
+    related_types = ("aws.ami",)
 
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         if not self.data.get("value", True):
             return resources
-        images = related_manager(self.manager, "aws.ami").resources()
-        backing = {m["Ebs"]["SnapshotId"] for image in images
-                   for m in image.get("BlockDeviceMappings") or ()
-                   if "SnapshotId" in (m.get("Ebs") or {})}
+        backing = snapshots_backing_images(self.manager)
         return [r for r in resources if r["SnapshotId"] not in backing]
+
+
+def snapshots_backing_images(manager: Any) -> set[str]:
+    """Ids of the snapshots behind the account's images (from the run's one describe)."""
+    images = related_manager(manager, "aws.ami").resources()
+    return {m["Ebs"]["SnapshotId"] for image in images
+            for m in image.get("BlockDeviceMappings") or ()
+            if "SnapshotId" in (m.get("Ebs") or {})}
 
 
 @filters.register("cross-account", "aws.ebs-snapshot")

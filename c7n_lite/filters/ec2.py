@@ -29,7 +29,7 @@ class InstanceAge(AgeFilter):
 class InstanceSecurityGroup(RelatedValueFilter):
     """A value filter on the security groups of the instance's network interfaces."""
 
-    related_type = "aws.security-group"
+    related_types = ("aws.security-group",)
     annotation = "c7n:matched-security-groups"
     permissions = ("ec2:DescribeSecurityGroups",)
 
@@ -45,7 +45,7 @@ class InstanceImage(RelatedValueFilter):
     exists does not match."""
 
     schema = ValueFilter.schema
-    related_type = "aws.ami"
+    related_types = ("aws.ami",)
     fetch_missing = True
     permissions = ("ec2:DescribeImages",)
 
@@ -64,7 +64,7 @@ class InstanceVolumes(RelatedValueFilter):
     one of `skip-devices` are left out.  An instance without volumes does not match."""
 
     schema = {**RELATED_SCHEMA, "skip-devices": {"type": "array", "items": {"type": "string"}}}
-    related_type = "aws.ebs"
+    related_types = ("aws.ebs",)
     permissions = ("ec2:DescribeVolumes",)
 
     def related_ids(self, resource: dict) -> list[str]:
@@ -73,7 +73,7 @@ class InstanceVolumes(RelatedValueFilter):
 
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         self.skip = set(self.data.get("skip-devices") or ())
-        volumes = related_manager(self.manager, self.related_type)
+        volumes = related_manager(self.manager, self.related_types[0])
         self.related = related_by_id(volumes, {v for r in resources for v in self.related_ids(r)})
         return [r for r in resources if self.match_volumes(r)]
 

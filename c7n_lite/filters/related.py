@@ -24,7 +24,8 @@ def related_manager(manager: Any, type_name: str) -> Any:
     """A manager of another resource type sharing `manager`'s session (and so its cache)."""
     rt = resources.get(type_name)
     if rt is None:
-        raise LookupError(f"resource type {type_name} is not registered")
+        # In a Lambda only the declared related_types are shipped and imported.
+        raise LookupError(f"resource type {type_name} is not loaded: declare it in related_types")
     return dataclasses.replace(manager, resource_type=rt)
 
 
@@ -63,7 +64,6 @@ class RelatedValueFilter(Filter):
     (`operator: or`, the default) or all of them (`operator: and`)."""
 
     schema = RELATED_SCHEMA
-    related_type: str = ""
     annotation: str | None = None
     # Ids the type's describe does not list are fetched by id (once per run).
     fetch_missing = False
@@ -90,7 +90,7 @@ class RelatedValueFilter(Filter):
         if keys:
             self.manager.ensure_details(resources, keys)
         ids = {rid: self.related_ids(r) for rid, r in ((id(r), r) for r in resources)}
-        related = related_manager(self.manager, self.related_type)
+        related = related_manager(self.manager, self.related_types[0])
         self.related = related_by_id(related, {i for v in ids.values() for i in v}, self.fetch_missing)
         if self.data.get("key"):
             related.ensure_details(list(self.related.values()), {key_root(self.data["key"])})
