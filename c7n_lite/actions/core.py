@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from c7n_lite.aws.session import AwsSession, error_code, error_message
+from c7n_lite.plugin import Plugin
 
 if TYPE_CHECKING:
-    from c7n_lite.resources.core import ResourceManager, ResourceType
+    from c7n_lite.resources.core import ResourceManager
 
 DONE, FAILED, SKIPPED = "done", "failed", "skipped"
 
@@ -67,16 +68,9 @@ class Outcome:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
-class Action:
+class Action(Plugin):
     """Changes resources.  Subclasses set `schema`, `required`, `permissions`
     and implement `plan`."""
-
-    type: ClassVar[str] = ""
-    schema: ClassVar[dict] = {}
-    required: ClassVar[tuple[str, ...]] = ()
-    permissions: ClassVar[tuple[str, ...]] = ()
-    # Other resource types it looks up; see Filter.related_types.
-    related_types: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, data: dict, manager: ResourceManager) -> None:
         self.data = data
@@ -87,27 +81,6 @@ class Action:
     @property
     def name(self) -> str:
         return self.type
-
-    @classmethod
-    def applies_to(cls, resource_type: type[ResourceType]) -> bool:
-        return True
-
-    @classmethod
-    def json_schema(cls) -> dict:
-        props = {"type": {"enum": [cls.type]}}
-        props.update(cls.schema)
-        return {"type": "object", "additionalProperties": False,
-                "properties": props, "required": ["type", *cls.required]}
-
-    @classmethod
-    def check(cls, data: dict) -> list[str]:
-        return []
-
-    @classmethod
-    def all_permissions(cls, data: dict, resource_type: type[ResourceType] | None = None) -> set[str]:
-        """What the action needs; `resource_type` narrows actions whose calls depend on it
-        (tagging).  Without it, the union over every type the action supports."""
-        return set(cls.permissions)
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
         raise NotImplementedError

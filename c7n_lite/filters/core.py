@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from c7n_lite.plugin import Plugin
 from c7n_lite.registry import filters
 
 if TYPE_CHECKING:
@@ -19,44 +20,17 @@ class FilterSpecError(ValueError):
     """A filter's data does not name a usable filter."""
 
 
-class Filter:
+class Filter(Plugin):
     """Selects resources.  Subclasses set `schema` (the JSON Schema properties of
     their data, besides `type`), `required` and `permissions`, and implement
     `match` or `process`."""
 
-    type: ClassVar[str] = ""
-    schema: ClassVar[dict] = {}
-    required: ClassVar[tuple[str, ...]] = ()
-    permissions: ClassVar[tuple[str, ...]] = ()
     # Top-level resource fields this filter reads: drives detail fetches.
     reads: ClassVar[tuple[str, ...]] = ()
-    # Other resource types it looks up (through related_manager): their modules
-    # ship in a policy's Lambda package and their read permissions join its role.
-    related_types: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, data: dict, manager: ResourceManager) -> None:
         self.data = data
         self.manager = manager
-
-    @classmethod
-    def applies_to(cls, resource_type: type[ResourceType]) -> bool:
-        return True
-
-    @classmethod
-    def json_schema(cls) -> dict:
-        props = {"type": {"enum": [cls.type]}}
-        props.update(cls.schema)
-        return {"type": "object", "additionalProperties": False,
-                "properties": props, "required": ["type", *cls.required]}
-
-    @classmethod
-    def check(cls, data: dict) -> list[str]:
-        """Semantic checks beyond the schema; messages for the user."""
-        return []
-
-    @classmethod
-    def all_permissions(cls, data: dict, resource_type: type[ResourceType] | None = None) -> set[str]:
-        return set(cls.permissions)
 
     def required_keys(self) -> set[str]:
         return set(self.reads)

@@ -7,32 +7,19 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from c7n_lite.actions.core import DONE, FAILED, SKIPPED, Outcome
+from c7n_lite.plugin import Plugin
 from c7n_lite.policy import Policy
 
 log = logging.getLogger("c7n_lite")
 
 
-class Mode:
+class Mode(Plugin):
     """How and where a policy runs.  Subclasses declare `schema` for their options."""
 
-    type: ClassVar[str] = ""
-    schema: ClassVar[dict] = {}
-    required: ClassVar[tuple[str, ...]] = ()
     # Deployed as a Lambda (not run by `c7n-lite run` as a scan).
     serverless: ClassVar[bool] = False
     # Triggered by an event that names the resources, so `run` cannot scan it.
     event_driven: ClassVar[bool] = False
-
-    @classmethod
-    def json_schema(cls) -> dict:
-        props = {"type": {"enum": [cls.type]}}
-        props.update(cls.schema)
-        return {"type": "object", "additionalProperties": False,
-                "properties": props, "required": ["type", *cls.required]}
-
-    @classmethod
-    def check(cls, data: dict) -> list[str]:
-        return []
 
 
 @dataclass
