@@ -259,7 +259,7 @@ def test_actions(monkeypatch):
         monkeypatch.setitem(actions._scoped, ("aws.ec2", cls.type), cls)
 
 
-def test_dry_run_sends_no_mutating_request(server, fleet, cli, write_policies, test_actions):
+def test_dry_run_sends_no_mutating_request(server, fleet, cli, write_policies, test_actions, caplog):
     path = write_policies("""
 policies:
   - name: everything
@@ -293,6 +293,9 @@ policies:
     errors = result.metadata("buggy")["errors"]
     assert errors and "dry run: refusing to call ec2:CreateTags" in errors[0]["error"]
     assert result.metadata("everything")["errors"] == []
+    # one line for the user, not a traceback
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+    assert "error (action:test-writes-while-planning): dry run: refusing to call ec2:CreateTags" in result.output
 
 
 def test_sandbox_dry_run_of_the_example_policies(tmp_path):

@@ -83,7 +83,9 @@ def act(policy: Policy, matched: list[dict], run: PolicyRun, event: dict | None 
         try:
             plan = action.plan(matched, event)
         except Exception as exc:  # noqa: BLE001 - one action's failure is recorded, the rest go on
-            log.exception("policy %s: planning %s failed", policy.name, action.name)
+            # One line for people; the traceback only when debugging (-vv).
+            log.error("policy %s: planning %s failed: %s", policy.name, action.name, exc,
+                      exc_info=log.isEnabledFor(logging.DEBUG))
             run.errors.append({"stage": f"action:{action.name}", "error": str(exc)})
             continue
         record.plan = [call.to_dict() for call in plan]
