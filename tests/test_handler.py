@@ -271,3 +271,34 @@ policies:
     assert summary["matched"] == [started] and summary["errors"] == []
     assert tags_of(aws, started)["SeenRunning"] == "yes"
     assert "SeenRunning" not in tags_of(aws, other)
+
+
+def test_a_filter_on_a_related_type_works_in_the_lambda(aws, write_policies):
+    """skip-ami-snapshots reads the account's AMIs: aws.ami must ship and load in the zip."""
+    from c7n_lite.deploy.archive import build
+    from c7n_lite.policy import policy_permissions
+    from c7n_lite.schema import load_policies
+    specs, _ = load_policies([write_policies("""
+policies:
+  - name: snapshot-created
+    resource: aws.ebs-snapshot
+    mode: {type: cloudtrail, events: [CreateSnapshot]}
+    filters:
+      - type: skip-ami-snapshots
+        value: true
+    actions:
+      - {type: tag, key: Checked, value: "yes"}
+""")])
+    archive = build(specs[0].data)
+    assert "c7n_lite/resources/ami.py" in archive.files
+    assert "ec2:DescribeImages" in policy_permissions(specs[0].data)
+    ec2 = aws("ec2")
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8)["VolumeId"]
+    snapshot = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
+    event = {"source": "aws.ec2", "detail-type": "AWS API Call via CloudTrail",
+             "detail": {"eventSource": "ec2.amazonaws.com", "eventName": "CreateSnapshot",
+                        "userIdentity": {"type": "IAMUser", "userName": "alice"},
+                        "responseElements": {"snapshotId": snapshot}}}
+    summary = invoke(archive.data, event).summary
+    assert summary["errors"] == [], summary
+    assert summary["matched"] == [snapshot]
