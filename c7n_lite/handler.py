@@ -75,9 +75,9 @@ def cold_start() -> tuple[Any, Any, dict]:
         importlib.import_module(module)
 
     from c7n_lite.aws.session import AwsSession
+    from c7n_lite.clock import clock_from_env
     from c7n_lite.policy import Policy
     from c7n_lite.registry import modes
-    from c7n_lite.runner import clock_from_env
     dryrun = _setting(config, "C7N_LITE_DRYRUN", "dryrun", "").lower() in TRUE
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     session = AwsSession(region, endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None, dryrun=dryrun)
@@ -107,10 +107,7 @@ def handler(event: dict, context: Any = None) -> dict:
         "evaluated_ids": run.evaluated_ids,
         "matched": policy.resource_ids(run.matched),
         "actions": [a.summary() for a in run.actions],
-        "errors": run.errors + [
-            {"stage": f"action:{a.action}", "resource": o.resource_id, "error_code": o.error_code,
-             "error": o.error_message}
-            for a in run.actions for o in a.outcomes if o.status == "failed"],
+        "errors": run.all_errors(),
         "api_calls": run.api_calls,
         "duration": round(time.time() - started, 4),
     }

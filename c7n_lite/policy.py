@@ -15,6 +15,13 @@ from c7n_lite.registry import resources
 from c7n_lite.resources.core import ResourceManager, ResourceType
 
 
+class ConditionFacts(ResourceType):
+    """What a policy's `conditions` are evaluated against (not an AWS resource)."""
+
+    type = "conditions"
+    id = "name"
+
+
 def resource_type_name(name: str) -> str:
     """Custodian accepts 'ec2' for 'aws.ec2'."""
     return name if "." in name else f"aws.{name}"
@@ -47,6 +54,21 @@ class Policy:
     @property
     def region(self) -> str:
         return self.session.region
+
+    def conditions_met(self, event: dict | None = None) -> bool:
+        """Custodian's `conditions`: value filters on the run itself (region,
+        account_id, resource, name, mode, now, event); the policy runs only when
+        they all match."""
+        conditions = self.data.get("conditions")
+        if not conditions:
+            return True
+        facts = {"name": self.name, "region": self.region, "resource": self.resource_type.type,
+                 "mode": self.mode.get("type", "pull"), "now": self.manager.now(), "event": event}
+        if "account_id" in repr(conditions):  # only then is an STS call worth making
+            facts["account_id"] = self.session.account_id
+        # Built on a manager without details: facts are not resources to enrich.
+        manager = ResourceManager(ConditionFacts, self.session, self.manager.clock)
+        return bool(apply_filters(build_filters(conditions, manager), [facts], event))
 
     def filter(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         return apply_filters(self.filters, resources, event)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from c7n_lite import __version__
 from c7n_lite.aws.session import AwsSession
+from c7n_lite.clock import clock_from_env
 from c7n_lite.modes.core import PolicyRun
 from c7n_lite.modes.pull import run_scan
 from c7n_lite.output import EVALUATED_FILE, METADATA_FILE, PLAN_FILE, RESOURCES_FILE, PolicyOutput
@@ -22,17 +23,6 @@ log = logging.getLogger("c7n_lite")
 
 def default_region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-
-
-def clock_from_env() -> Callable[[], datetime.datetime] | None:
-    """C7N_LITE_NOW=2030-01-01T00:00:00Z pins "now" for age logic (tests, replays)."""
-    pinned = os.environ.get("C7N_LITE_NOW")
-    if not pinned:
-        return None
-    when = datetime.datetime.fromisoformat(pinned.replace("Z", "+00:00"))
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    return lambda: when
 
 
 def run_policies(policies: list[dict], output_dir: str, regions: list[str], dryrun: bool,
@@ -73,7 +63,13 @@ def run_one(data: dict, session: AwsSession, root: Path, dryrun: bool,
                         errors=[{"stage": "policy", "error": str(exc)}])
     finally:
         output.stop_log(log)
-    write_outputs(output, data, run, session, started)
+    if run.skipped:
+        # The policy did not apply here (its conditions): no result, and none
+        # left from an earlier run to be mistaken for one.
+        for stale in (RESOURCES_FILE, EVALUATED_FILE, METADATA_FILE):
+            (output.dir / stale).unlink(missing_ok=True)
+    else:
+        write_outputs(output, data, run, session, started)
     return run
 
 
@@ -123,10 +119,7 @@ def metadata(data: dict, run: PolicyRun, session: AwsSession, started: float) ->
                    "passed": run.evaluated - len(run.matched)},
         "api_calls": {"total": sum(run.api_calls.values()), "by_operation": run.api_calls},
         "actions": [a.summary() for a in run.actions],
-        "errors": run.errors + [
-            {"stage": f"action:{a.action}", "resource": o.resource_id, "error_code": o.error_code,
-             "error": o.error_message}
-            for a in run.actions for o in a.outcomes if o.status == "failed"],
+        "errors": run.all_errors(),
         "metrics": [
             {"MetricName": "ResourceCount", "Value": len(run.matched), "Unit": "Count"},
             {"MetricName": "ResourceTime", "Value": round(run.duration, 4), "Unit": "Seconds"},

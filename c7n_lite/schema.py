@@ -168,6 +168,9 @@ class _PolicyChecker:
             self.check_filters(rt, p["filters"])
         if isinstance(p.get("actions"), list):
             self.check_actions(rt, p["actions"])
+        if isinstance(p.get("conditions"), list):
+            from c7n_lite.policy import ConditionFacts
+            self.check_filters(ConditionFacts, p["conditions"])
         if isinstance(p.get("mode"), dict):
             self.check_plugin(p["mode"], modes.get(p["mode"].get("type")), "mode",
                               modes.names(), p.get("mode"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -71,6 +72,33 @@ class PolicyRun:
     @property
     def ok(self) -> bool:
         return not self.errors and not self.failed_actions
+
+    def all_errors(self) -> list[dict]:
+        """The run's errors and every failed action outcome, as recorded in outputs."""
+        return self.errors + [
+            {"stage": f"action:{a.action}", "resource": o.resource_id, "error_code": o.error_code,
+             "error": o.error_message}
+            for a in self.actions for o in a.outcomes if o.status == FAILED]
+
+
+def run_policy(policy: Policy, dryrun: bool, fetch: Callable[[], list[dict]],
+               event: dict | None = None) -> PolicyRun:
+    """Check the policy's conditions, fetch its resources, filter, act; time it
+    and count its API calls.  A failure is recorded in the run, never raised."""
+    run = PolicyRun(policy.name, policy.resource_type.type, policy.region, dryrun)
+    before = dict(policy.session.api_calls)
+    start = time.perf_counter()
+    try:
+        if not policy.conditions_met(event):
+            run.skipped = "conditions not met"
+        else:
+            evaluate(policy, fetch(), run, event)
+    except Exception as exc:  # noqa: BLE001 - reported per policy; the run goes on
+        log.error("policy %s: %s", policy.name, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+        run.errors.append({"stage": "resources", "error": str(exc)})
+    run.duration = time.perf_counter() - start
+    run.api_calls = api_call_delta(before, policy.session.api_calls)
+    return run
 
 
 def act(policy: Policy, matched: list[dict], run: PolicyRun, event: dict | None = None) -> None:

@@ -1,6 +1,6 @@
 """What every Lambda mode shares: its options, the function it becomes, and
 how one event turns into a run (ids from the event → those resources only →
-`evaluate`, the same filter-then-act step pull mode uses).
+`run_policy`, the same conditions-filter-act step pull mode uses).
 
 Lambda-safe: stdlib only (jmespath is imported by the modes that need it).
 """
@@ -11,7 +11,7 @@ import re
 import time
 from typing import Any, ClassVar
 
-from c7n_lite.modes.core import Mode, PolicyRun, api_call_delta, evaluate
+from c7n_lite.modes.core import Mode, PolicyRun, run_policy
 from c7n_lite.policy import Policy
 
 DEFAULT_PREFIX = "custodian-"
@@ -81,27 +81,23 @@ class ServerlessMode(Mode):
         return None
 
     def run(self, policy: Policy, event: dict, dryrun: bool) -> PolicyRun:
-        run = PolicyRun(policy.name, policy.resource_type.type, policy.region, dryrun)
-        before = dict(policy.session.api_calls)
-        start = time.perf_counter()
         reason = self.skip_reason(event)
-        if reason:
-            run.skipped = reason
-            return run
-        try:
-            ids = self.resource_ids(event)
-            if ids is not None and not ids:
-                run.skipped = "the event names no resource"
+        ids = None
+        if not reason:
+            try:
+                ids = self.resource_ids(event)
+            except Exception as exc:  # noqa: BLE001 - reported in the summary, no crash loop
+                run = PolicyRun(policy.name, policy.resource_type.type, policy.region, dryrun)
+                run.errors.append({"stage": "event", "error": str(exc)})
                 return run
-            if ids and self.data.get("delay"):
-                time.sleep(int(self.data["delay"]))
-            resources = policy.manager.resources() if ids is None else policy.manager.get_resources(ids)
-            evaluate(policy, resources, run, event)
-        except Exception as exc:  # noqa: BLE001 - reported in the summary, the Lambda does not crash-loop
-            run.errors.append({"stage": "resources", "error": str(exc)})
-        run.duration = time.perf_counter() - start
-        run.api_calls = api_call_delta(before, policy.session.api_calls)
-        return run
+            if ids is not None and not ids:
+                reason = "the event names no resource"
+        if reason:
+            return PolicyRun(policy.name, policy.resource_type.type, policy.region, dryrun, skipped=reason)
+        if ids and self.data.get("delay"):
+            time.sleep(int(self.data["delay"]))
+        fetch = policy.manager.resources if ids is None else lambda: policy.manager.get_resources(ids)
+        return run_policy(policy, dryrun, fetch, event)
 
 
 def render_pattern(pattern: dict) -> str:
