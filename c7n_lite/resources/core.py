@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from c7n_lite.aws.session import AwsSession
+from c7n_lite.aws.session import AwsSession, error_code
 from c7n_lite.registry import actions, filters
 
 DETAIL_WORKERS = 12
@@ -66,6 +66,12 @@ class ResourceType:
     fetch_op: ClassVar[str | None] = None
     fetch_param: ClassVar[str | None] = None
     fetch_batch: ClassVar[int] = 200
+    # Where fetch_op takes one id, not a list: one call per id, the item at
+    # fetch_path (default: enum_path) in its answer, and the error codes that
+    # mean the resource is gone since the event (it is skipped).
+    fetch_single: ClassVar[bool] = False
+    fetch_path: ClassVar[str | None] = None
+    fetch_gone: ClassVar[tuple[str, ...]] = ()
     details: ClassVar[dict[str, Detail]] = {}
     extra_permissions: ClassVar[tuple[str, ...]] = ()
     # Fields worth showing in reports and the terminal plan.
@@ -121,12 +127,29 @@ class ResourceType:
             wanted = set(ids)
             return [r for r in cls.enumerate(session) if cls.resource_id(r) in wanted]
         client = session.client(cls.service)
+        if cls.fetch_single:
+            return [item for rid in ids for item in cls._fetch_one(client, rid)]
         found: list[dict] = []
         for start in range(0, len(ids), cls.fetch_batch):
             params = dict(cls.enum_params)
             params[cls.fetch_param] = ids[start:start + cls.fetch_batch]
             found.extend(paginate(client, cls.fetch_op, cls.enum_path, params))
         return found
+
+
+    @classmethod
+    def _fetch_one(cls, client: Any, resource_id: str) -> list[dict]:
+        import jmespath
+        try:
+            answer = getattr(client, cls.fetch_op)(**{cls.fetch_param: resource_id})
+        except Exception as exc:  # noqa: BLE001 - only "gone" is expected
+            if error_code(exc) in cls.fetch_gone:
+                return []
+            raise
+        found = jmespath.search(cls.fetch_path or cls.enum_path, answer)
+        if isinstance(found, list):
+            return found
+        return [found] if found else []
 
 
 def paginate(client: Any, method: str, path: str, params: dict | None = None) -> list[dict]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from c7n_lite.aws.session import AwsSession, error_code
+from c7n_lite.aws.session import error_code
 from c7n_lite.registry import resources
 from c7n_lite.resources.core import Detail, ResourceType
 
@@ -17,19 +17,6 @@ CERTIFICATE_DETAIL_FIELDS = ("caCertificateId", "certificatePem", "ownedBy", "pr
                              "generationId", "validity")
 
 
-def _describe_each(rt: type[ResourceType], session: AwsSession, ids: list[str],
-                   shape: Any) -> list[dict]:
-    client = session.client("iot")
-    found: list[dict] = []
-    for rid in ids:
-        try:
-            found.append(shape(getattr(client, rt.fetch_op)(**{rt.fetch_param: rid})))
-        except Exception as exc:  # noqa: BLE001 - only "not found" is expected
-            if error_code(exc) != NOT_FOUND:
-                raise
-    return found
-
-
 @resources.register("aws.iot")
 class IoTThing(ResourceType):
     """IoT things.  Things are not taggable: ownership lives in `attributes`."""
@@ -41,13 +28,12 @@ class IoTThing(ResourceType):
     arn_key = "thingArn"
     arn_format = "arn:{partition}:iot:{region}:{account}:thing/{id}"
     report_fields = ("thingName", "thingTypeName", "attributes")
-    fetch_op = "describe_thing"  # one per id: see fetch_by_ids
+    fetch_op = "describe_thing"
     fetch_param = "thingName"
-
-    @classmethod
-    def fetch_by_ids(cls, session: AwsSession, ids: list[str]) -> list[dict]:
-        return _describe_each(cls, session, ids,
-                              lambda out: {k: out[k] for k in THING_FIELDS if k in out})
+    fetch_single = True
+    # The listing's shape (describe_thing adds thingId, defaultClientId…).
+    fetch_path = "{" + ", ".join(f"{k}: {k}" for k in THING_FIELDS) + "}"
+    fetch_gone = (NOT_FOUND,)
 
 
 def _describe_certificate(client: Any, cert: dict) -> dict:
@@ -80,9 +66,8 @@ class IoTCertificate(ResourceType):
                               ("iot:DescribeCertificate",)),
     }
     report_fields = ("certificateId", "status", "creationDate")
-    fetch_op = "describe_certificate"  # one per id: see fetch_by_ids
+    fetch_op = "describe_certificate"
     fetch_param = "certificateId"
-
-    @classmethod
-    def fetch_by_ids(cls, session: AwsSession, ids: list[str]) -> list[dict]:
-        return _describe_each(cls, session, ids, lambda out: out["certificateDescription"])
+    fetch_single = True
+    fetch_path = "certificateDescription"
+    fetch_gone = (NOT_FOUND,)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from c7n_lite.aws.session import AwsSession, error_code
+from c7n_lite.aws.session import error_code
 from c7n_lite.registry import resources
 from c7n_lite.resources.core import ANY_KEY, Detail, ResourceType
 
@@ -46,22 +46,15 @@ class SNSTopic(ResourceType):
     name = "TopicArn"
     arn_key = "TopicArn"
     taggable = True
-    fetch_op = "get_topic_attributes"  # one per id: see fetch_by_ids
+    # list_topics cannot select: read each named topic's attributes instead
+    # (which hold its TopicArn).
+    fetch_op = "get_topic_attributes"
     fetch_param = "TopicArn"
+    fetch_single = True
+    fetch_path = "Attributes"
+    fetch_gone = (NOT_FOUND,)
     details = {
         "attributes": Detail((ANY_KEY,), _attributes, ("sns:GetTopicAttributes",)),
         "tags": Detail(("Tags",), _tags, ("sns:ListTagsForResource",)),
     }
     report_fields = ("TopicArn", "DisplayName", "KmsMasterKeyId", "SubscriptionsConfirmed")
-
-    @classmethod
-    def fetch_by_ids(cls, session: AwsSession, ids: list[str]) -> list[dict]:
-        # list_topics cannot select: read each named topic's attributes instead,
-        # which also drops a topic deleted since the event.
-        client = session.client("sns")
-        found = []
-        for arn in ids:
-            attributes = _attributes(client, {"TopicArn": arn})
-            if attributes:
-                found.append({**attributes, "TopicArn": arn})
-        return found
