@@ -253,13 +253,13 @@ class WritesWhilePlanning(Action):
 
 
 @pytest.fixture
-def test_only_actions(monkeypatch):
+def registered_test_only_actions(monkeypatch):
     # Registered for this test only (the registry is global to the process).
     for cls in (PlansWrites, WritesWhilePlanning):
         monkeypatch.setitem(actions._scoped, ("aws.ec2", cls.type), cls)
 
 
-def test_dry_run_sends_no_mutating_request(server, fleet, cli, write_policies, test_only_actions, caplog):
+def test_dry_run_sends_no_mutating_request(server, fleet, cli, write_policies, registered_test_only_actions, caplog):
     path = write_policies("""
 policies:
   - name: everything
