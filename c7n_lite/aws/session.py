@@ -5,6 +5,7 @@ boto3 is imported on first use, never at module import, so `validate`,
 """
 from __future__ import annotations
 
+import datetime
 import os
 import threading
 from collections import Counter
@@ -59,6 +60,8 @@ class AwsSession:
         if self._boto_session is None:
             import boto3
             self._boto_session = boto3.Session(profile_name=self.profile, region_name=self.region)
+            factory = self._boto_session._session.get_component("response_parser_factory")
+            factory.set_parser_defaults(timestamp_parser=parse_timestamp)
         return self._boto_session
 
     def client(self, service: str, region: str | None = None) -> Any:
@@ -109,6 +112,22 @@ class AwsSession:
         if self.region.startswith("us-gov-"):
             return "aws-us-gov"
         return "aws"
+
+
+def parse_timestamp(value: Any) -> datetime.datetime:
+    """AWS timestamps as timezone-aware datetimes.  Most are ISO 8601, which the
+    standard library parses several times faster than botocore's general
+    dateutil-based parser (a quarter of a scan's CPU went there); anything
+    else goes to botocore's."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+    from botocore.utils import parse_timestamp as botocore_parse
+    return botocore_parse(value)
 
 
 def error_code(exc: BaseException) -> str:
