@@ -55,7 +55,8 @@ article.policy.pass { border-left: 4px solid var(--pass); }
 article.policy.fail { border-left: 4px solid var(--fail); }
 article.policy.error { border-left: 4px solid var(--error); }
 .policy-head { display: flex; flex-wrap: wrap; gap: .3rem .6rem; align-items: baseline; }
-.remediation { background: #f6f8fa; border-radius: 4px; padding: .4rem .6rem; margin: .5rem 0; }
+.remediation { background: #f6f8fa; border-radius: 4px; padding: .4rem .6rem; margin: .5rem 0;
+               overflow-wrap: anywhere; }
 .errors { color: var(--error); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem; margin: .5rem 0;
            font-size: .9rem; }
