@@ -91,12 +91,17 @@ policies:
     assert "set-public-access: done 1, skipped 1" in result.output
 
 
-def test_ebs_delete_removes_unattached_volumes_and_skips_attached_ones(aws, cli, write_policies):
-    ec2 = aws("ec2")
-    loose = ec2.create_volume(AvailabilityZone="us-east-1a", Size=10)["VolumeId"]
+def attached_volume(ec2) -> str:
     held = ec2.create_volume(AvailabilityZone="us-east-1a", Size=10)["VolumeId"]
     instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
     ec2.attach_volume(VolumeId=held, InstanceId=instance, Device="/dev/sdf")
+    return held
+
+
+def test_ebs_delete_removes_unattached_volumes_and_skips_attached_ones(aws, cli, write_policies):
+    ec2 = aws("ec2")
+    loose = ec2.create_volume(AvailabilityZone="us-east-1a", Size=10)["VolumeId"]
+    held = attached_volume(ec2)
     path = write_policies(f"""
 policies:
   - name: delete-volumes
@@ -117,9 +122,7 @@ policies:
 
 def test_ebs_delete_with_force_detaches_first(aws, cli, write_policies):
     ec2 = aws("ec2")
-    held = ec2.create_volume(AvailabilityZone="us-east-1a", Size=10)["VolumeId"]
-    instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
-    ec2.attach_volume(VolumeId=held, InstanceId=instance, Device="/dev/sdf")
+    held = attached_volume(ec2)
     path = write_policies(f"""
 policies:
   - name: delete-volumes

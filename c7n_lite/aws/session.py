@@ -54,6 +54,9 @@ class AwsSession:
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
         self._account_id: str | None = None
+        # Describe results and fetched details of this run and region, shared by
+        # its policies (see resources.core.ResourceManager).
+        self.resource_cache: dict = {}
 
     @property
     def boto_session(self) -> Any:

@@ -187,10 +187,7 @@ class ResourceManager:
         return datetime.datetime.now(datetime.timezone.utc)
 
     def _cache(self) -> dict:
-        cache = getattr(self.session, "resource_cache", None)
-        if cache is None:
-            cache = self.session.resource_cache = {}
-        return cache
+        return self.session.resource_cache
 
     def resources(self) -> list[dict]:
         """Every resource of the type, described once per session (run and region)."""
