@@ -42,7 +42,7 @@ def _plugin_rows(owner: type, names: list[str], lookup) -> list[str]:
         props = {k: v for k, v in schema.get("properties", {}).items() if k != "type"}
         required = set(schema.get("required", [])) - {"type"}
         options = ", ".join(_option(k, v) + (" **required**" if k in required else "") for k, v in props.items())
-        perms = ", ".join(sorted(getattr(cls, "permissions", ()) or ())) or "—"
+        perms = ", ".join(sorted(cls.all_permissions({"type": name}, owner))) or "—"
         rows.append(f"| `{name}` | {_doc(cls)} | {options or '—'} | {perms} |")
     return rows
 

@@ -1,33 +1,45 @@
 """How each resource type is tagged, declared as data, and the planners that use it.
 
 AWS has no single tagging call that works well everywhere (the Resource Groups
-Tagging API misses Redshift and SNS in practice), so each resource type names
-its method in `TAG_METHODS`; a type not listed falls back on its service
-(EC2-family) or on the Resource Groups Tagging API.
+Tagging API misses Redshift and SNS in practice), so each resource type
+declares its `tagging` facts (`resources.facts.Tagging`); a type that does not
+falls back on EC2's calls (ec2 types) or on the Resource Groups Tagging API.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from c7n_lite.actions.core import ApiCall
 from c7n_lite.aws.batching import chunks, tag_list
+from c7n_lite.aws.session import error_code
+from c7n_lite.resources.facts import EC2_TAGGING, TAGGING_API, Tagging
 
 if TYPE_CHECKING:
     from c7n_lite.resources.core import ResourceManager, ResourceType
-
-# Types that exist but cannot carry tags (IoT things and certificates).
-NOT_TAGGABLE = frozenset({"aws.iot", "aws.iot-certificate"})
 
 
 def describe_tags(tags: dict[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in tags.items())
 
 
+def _tags_value(spec: Tagging, tags: dict[str, str]) -> Any:
+    if spec.tags_shape == "map":
+        return dict(tags)
+    if spec.tags_shape == "kms":
+        return [{"TagKey": k, "TagValue": v} for k, v in tags.items()]
+    return tag_list(tags)
+
+
+def _keys_value(spec: Tagging, keys: list[str]) -> Any:
+    return [{"Key": k} for k in keys] if spec.keys_shape == "tags" else list(keys)
+
+
 class TagMethod:
-    """Plans tag and untag calls for one family of resource types."""
+    """Plans tag and untag calls from a type's `Tagging` facts."""
 
-    permissions: tuple[str, ...] = ()
+    def __init__(self, spec: Tagging) -> None:
+        self.spec = spec
 
     def tag(self, manager: ResourceManager, resources: list[dict], tags: dict[str, str],
             message: str = "") -> list[ApiCall]:
@@ -38,115 +50,87 @@ class TagMethod:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
-class BatchIdTags(TagMethod):
-    """EC2-style: one call tags up to `batch` resources by id (ec2 create_tags / delete_tags)."""
+class ServiceTags(TagMethod):
+    """The service's own calls: one resource a call (by ARN or id), or `batch` at once."""
 
-    service: str = "ec2"
-    tag_op: str = "create_tags"
-    untag_op: str = "delete_tags"
-    ids_param: str = "Resources"
-    batch: int = 1000
-    permissions: tuple[str, ...] = ("ec2:CreateTags", "ec2:DeleteTags")
+    def _name(self, manager: ResourceManager, resource: dict) -> str:
+        rt = manager.resource_type
+        return rt.arn(resource, manager.session) if self.spec.by == "arn" else rt.resource_id(resource)
+
+    def _calls(self, manager: ResourceManager, resources: list[dict], op: str, extra: dict,
+               message: str) -> list[ApiCall]:
+        spec, rt = self.spec, manager.resource_type
+        pairs = [(rt.resource_id(r), self._name(manager, r)) for r in resources]
+        if spec.batch <= 1:
+            return [ApiCall(spec.service, op, {spec.param: name, **extra}, [rid], message)
+                    for rid, name in pairs]
+        return [ApiCall(spec.service, op, {spec.param: [name for _, name in part], **extra},
+                        [rid for rid, _ in part], message, ids_param=spec.param)
+                for part in chunks(pairs, spec.batch)]
 
     def tag(self, manager: ResourceManager, resources: list[dict], tags: dict[str, str],
             message: str = "") -> list[ApiCall]:
-        ids = [manager.resource_type.resource_id(r) for r in resources]
-        return [ApiCall(self.service, self.tag_op, {self.ids_param: part, "Tags": tag_list(tags)}, part,
-                        message or describe_tags(tags), ids_param=self.ids_param)
-                for part in chunks(ids, self.batch)]
+        return self._calls(manager, resources, self.spec.tag_op,
+                           {self.spec.tags_param: _tags_value(self.spec, tags)}, message or describe_tags(tags))
 
     def untag(self, manager: ResourceManager, resources: list[dict], keys: list[str],
               message: str = "") -> list[ApiCall]:
-        ids = [manager.resource_type.resource_id(r) for r in resources]
-        return [ApiCall(self.service, self.untag_op, {self.ids_param: part, "Tags": [{"Key": k} for k in keys]},
-                        part, message or f"remove {', '.join(keys)}", ids_param=self.ids_param)
-                for part in chunks(ids, self.batch)]
-
-
-@dataclass(frozen=True)
-class ArnTags(TagMethod):
-    """One call per resource, naming it by ARN (Redshift create_tags, SNS tag_resource)."""
-
-    service: str = ""
-    tag_op: str = ""
-    untag_op: str = ""
-    arn_param: str = ""
-    permissions: tuple[str, ...] = ()
-
-    def _arn(self, manager: ResourceManager, resource: dict) -> str:
-        return manager.resource_type.arn(resource, manager.session)
-
-    def tag(self, manager: ResourceManager, resources: list[dict], tags: dict[str, str],
-            message: str = "") -> list[ApiCall]:
-        rt = manager.resource_type
-        return [ApiCall(self.service, self.tag_op, {self.arn_param: self._arn(manager, r), "Tags": tag_list(tags)},
-                        [rt.resource_id(r)], message or describe_tags(tags)) for r in resources]
-
-    def untag(self, manager: ResourceManager, resources: list[dict], keys: list[str],
-              message: str = "") -> list[ApiCall]:
-        rt = manager.resource_type
-        return [ApiCall(self.service, self.untag_op, {self.arn_param: self._arn(manager, r), "TagKeys": list(keys)},
-                        [rt.resource_id(r)], message or f"remove {', '.join(keys)}") for r in resources]
+        return self._calls(manager, resources, self.spec.untag_op,
+                           {self.spec.keys_param: _keys_value(self.spec, keys)},
+                           message or f"remove {', '.join(keys)}")
 
 
 def _current_bucket_tags(client: Any, bucket: str) -> dict[str, str]:
     try:
         found = client.get_bucket_tagging(Bucket=bucket).get("TagSet", [])
     except Exception as exc:  # noqa: BLE001 - "no tags" is an error in S3's API
-        if "NoSuchTagSet" in str(getattr(exc, "response", {}).get("Error", {}).get("Code", "")):
+        if error_code(exc) == "NoSuchTagSet":
             return {}
         raise
     return {t["Key"]: t["Value"] for t in found}
 
 
-@dataclass(frozen=True)
-class BucketTags(TagMethod):
-    """S3 replaces a bucket's whole tag set: read it, merge, write it back."""
+class ReplaceSetTags(TagMethod):
+    """S3 replaces a bucket's whole tag set: at execution time, read the set as it
+    is then, merge, write it back (so a rename's two steps, or another writer
+    since the plan, lose nothing).  The plan shows the change, not the set."""
 
-    permissions: tuple[str, ...] = ("s3:GetBucketTagging", "s3:PutBucketTagging")
-
-    def _put(self, bucket: str, tags: dict[str, str], message: str) -> ApiCall:
-        if not tags:
-            return ApiCall("s3", "delete_bucket_tagging", {"Bucket": bucket}, [bucket], message)
-        return ApiCall("s3", "put_bucket_tagging", {"Bucket": bucket, "Tagging": {"TagSet": tag_list(tags)}},
-                       [bucket], message)
+    def _call(self, bucket: str, change: Callable[[dict[str, str]], dict[str, str]], params: dict,
+              message: str) -> ApiCall:
+        def run(session: Any) -> Any:
+            client = session.client("s3")
+            current = _current_bucket_tags(client, bucket)
+            wanted = change(dict(current))
+            if wanted == current:
+                return None
+            if not wanted:
+                return client.delete_bucket_tagging(Bucket=bucket)
+            return client.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tag_list(wanted)})
+        return ApiCall("s3", "put_bucket_tagging", {"Bucket": bucket, **params}, [bucket], message, run=run)
 
     def tag(self, manager: ResourceManager, resources: list[dict], tags: dict[str, str],
             message: str = "") -> list[ApiCall]:
-        client = manager.session.client("s3")
-        calls = []
-        for r in resources:
-            bucket = manager.resource_type.resource_id(r)
-            merged = {**_current_bucket_tags(client, bucket), **tags}
-            calls.append(self._put(bucket, merged, message or describe_tags(tags)))
-        return calls
+        rt = manager.resource_type
+        return [self._call(rt.resource_id(r), lambda cur: {**cur, **tags}, {"merge": dict(tags)},
+                           message or describe_tags(tags)) for r in resources]
 
     def untag(self, manager: ResourceManager, resources: list[dict], keys: list[str],
               message: str = "") -> list[ApiCall]:
-        client = manager.session.client("s3")
-        calls = []
-        for r in resources:
-            bucket = manager.resource_type.resource_id(r)
-            current = _current_bucket_tags(client, bucket)
-            kept = {k: v for k, v in current.items() if k not in keys}
-            calls.append(self._put(bucket, kept, message or f"remove {', '.join(keys)}"))
-        return calls
+        rt = manager.resource_type
+        drop = set(keys)
+        return [self._call(rt.resource_id(r), lambda cur: {k: v for k, v in cur.items() if k not in drop},
+                           {"remove": list(keys)}, message or f"remove {', '.join(keys)}") for r in resources]
 
 
-@dataclass(frozen=True)
-class TaggingApi(TagMethod):
+class TaggingApiTags(TagMethod):
     """The Resource Groups Tagging API: 20 ARNs per call, partial failures in the response."""
-
-    batch: int = 20
-    permissions: tuple[str, ...] = ("tag:TagResources", "tag:UntagResources")
 
     def _calls(self, manager: ResourceManager, resources: list[dict], op: str, extra: dict,
                message: str) -> list[ApiCall]:
         rt = manager.resource_type
         pairs = [(rt.resource_id(r), rt.arn(r, manager.session)) for r in resources]
         calls = []
-        for part in chunks(pairs, self.batch):
+        for part in chunks(pairs, self.spec.batch):
             params = {"ResourceARNList": [arn for _, arn in part], **extra}
             calls.append(ApiCall("resourcegroupstaggingapi", op, params, [rid for rid, _ in part], message,
                                  run=_rgta_runner(op, params)))
@@ -178,42 +162,31 @@ def _rgta_runner(op: str, params: dict) -> Any:
     return run
 
 
-EC2_TAGS = BatchIdTags()
-REDSHIFT_TAGS = ArnTags("redshift", "create_tags", "delete_tags", "ResourceName",
-                        ("redshift:CreateTags", "redshift:DeleteTags"))
-SNS_TAGS = ArnTags("sns", "tag_resource", "untag_resource", "ResourceArn",
-                   ("sns:TagResource", "sns:UntagResource"))
-S3_TAGS = BucketTags()
-TAGGING_API = TaggingApi()
-
-TAG_METHODS: dict[str, TagMethod] = {
-    "aws.ec2": EC2_TAGS,
-    "aws.ebs": EC2_TAGS,
-    "aws.ebs-snapshot": EC2_TAGS,
-    "aws.ami": EC2_TAGS,
-    "aws.security-group": EC2_TAGS,
-    "aws.redshift": REDSHIFT_TAGS,
-    "aws.redshift-snapshot": REDSHIFT_TAGS,
-    "aws.sns": SNS_TAGS,
-    "aws.s3": S3_TAGS,
+# Planners by `Tagging.style`; a service with tagging of its own shape (ASG's
+# create_or_update_tags) registers one here.
+TAG_STYLES: dict[str, type[TagMethod]] = {
+    "calls": ServiceTags,
+    "replace-set": ReplaceSetTags,
+    "tagging-api": TaggingApiTags,
 }
-ALL_TAG_PERMISSIONS = tuple(sorted({p for m in (EC2_TAGS, REDSHIFT_TAGS, SNS_TAGS, S3_TAGS, TAGGING_API)
-                                    for p in m.permissions}))
 
 
 def is_taggable(resource_type: type[ResourceType]) -> bool:
-    return bool(resource_type.taggable) and resource_type.type not in NOT_TAGGABLE
+    return bool(resource_type.taggable)
 
 
 def tag_method(resource_type: type[ResourceType]) -> TagMethod:
-    found = TAG_METHODS.get(resource_type.type)
-    if found is not None:
-        return found
-    return EC2_TAGS if resource_type.service == "ec2" else TAGGING_API
+    spec = resource_type.tag_facts()
+    return TAG_STYLES[spec.style](spec)
 
 
 def tag_permissions(resource_type: type[ResourceType] | None) -> set[str]:
-    """What tagging this type needs; every method's permissions when the type is unknown."""
-    if resource_type is None:
-        return set(ALL_TAG_PERMISSIONS)
-    return set(tag_method(resource_type).permissions)
+    """What tagging this type needs; every registered type's when the type is unknown."""
+    if resource_type is not None:
+        return set(resource_type.tag_facts().permissions)
+    from c7n_lite.registry import resources
+    found = {p for spec in (EC2_TAGGING, TAGGING_API) for p in spec.permissions}
+    for _, rt in resources.items():
+        if rt.taggable:
+            found.update(rt.tag_facts().permissions)
+    return found

@@ -2,12 +2,11 @@
 mark-for-op, unmark.  How a type is tagged comes from `actions.tagging`."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from c7n_lite.actions.core import Action, ApiCall
 from c7n_lite.actions.staging import StagedAction
 from c7n_lite.actions.tagging import (
-    ALL_TAG_PERMISSIONS,
     describe_tags,
     is_taggable,
     tag_method,
@@ -33,9 +32,6 @@ DEFAULT_MARK_DAYS = 4
 
 class TagAction(Action):
     """Base of the tag family: available on taggable types, permissions from the type's method."""
-
-    # Shown in the reference; a policy needs only its resource type's (all_permissions).
-    permissions: ClassVar[tuple[str, ...]] = ALL_TAG_PERMISSIONS
 
     @classmethod
     def applies_to(cls, resource_type: type[ResourceType]) -> bool:

@@ -27,6 +27,7 @@ class AMI(ResourceType):
     arn_format = "arn:{partition}:ec2:{region}::image/{id}"
     date = "CreationDate"
     taggable = True
+    fetch_gone = ("InvalidAMIID.NotFound", "InvalidAMIID.Unavailable")
     fetch_op = "describe_images"
     fetch_param = "ImageIds"
     fetch_batch = 200

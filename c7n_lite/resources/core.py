@@ -17,31 +17,16 @@ from typing import Any, ClassVar
 
 from c7n_lite.aws.session import AwsSession, error_code
 from c7n_lite.registry import actions, filters
+from c7n_lite.resources.facts import ANY_KEY, EC2_TAGGING, TAGGING_API, Detail, Tagging
+
+__all__ = ["ANY_KEY", "Detail", "ResourceManager", "ResourceType", "Tagging", "paginate"]
 
 DETAIL_WORKERS = 12
-ANY_KEY = "*"
 
 
 def op_name(method: str) -> str:
     """boto3 method name → API operation name (describe_instances → DescribeInstances)."""
     return "".join(part.capitalize() for part in method.split("_"))
-
-
-@dataclass(frozen=True)
-class Detail:
-    """A call per resource that adds fields the enumerate call leaves out.
-
-    `fetch(client, resource)` returns the fields to merge into the resource;
-    `keys` are the top-level fields it provides, which is how a filter's
-    need for it is recognised.  `keys=(ANY_KEY,)` declares a catch-all (e.g.
-    SNS topic attributes, an open-ended map): it is fetched for a resource
-    that lacks a field a filter reads and no other detail provides.
-    """
-
-    keys: tuple[str, ...]
-    fetch: Callable[[Any, dict], dict]
-    permissions: tuple[str, ...]
-    service: str | None = None
 
 
 class ResourceType:
@@ -74,6 +59,26 @@ class ResourceType:
     fetch_gone: ClassVar[tuple[str, ...]] = ()
     details: ClassVar[dict[str, Detail]] = {}
     extra_permissions: ClassVar[tuple[str, ...]] = ()
+    # How tags are written (see facts.Tagging); None: EC2's calls for an ec2
+    # type, else the Resource Groups Tagging API.
+    tagging: ClassVar[Tagging | None] = None
+    # Listed once per account (IAM, CloudFront): a run reports it in one
+    # region only, its session's `home_region`.
+    global_resource: ClassVar[bool] = False
+    # Facts the shared filters read (each a JMESPath on the resource, or None
+    # where the type has no such thing): security groups, subnets and VPC
+    # (`security-group`, `subnet`, `vpc`, `network-location`), the KMS key
+    # (`kms-key`), and the resource policy document (`cross-account`,
+    # `has-statement`; a key a Detail provides, JSON text or a dict).
+    security_groups_expr: ClassVar[str | None] = None
+    subnets_expr: ClassVar[str | None] = None
+    vpc_expr: ClassVar[str | None] = None
+    kms_key_expr: ClassVar[str | None] = None
+    policy_key: ClassVar[str | None] = None
+    # CloudWatch metrics (`metrics`): the namespace, and each dimension's
+    # name with the resource field that gives its value.
+    metrics_namespace: ClassVar[str | None] = None
+    metrics_dimensions: ClassVar[tuple[tuple[str, str], ...]] = ()
     # Fields worth showing in reports and the terminal plan.
     report_fields: ClassVar[tuple[str, ...]] = ()
 
@@ -95,6 +100,24 @@ class ResourceType:
         return actions.names(cls)
 
     # --- facts derived from the declaration ---------------------------------
+    @classmethod
+    def tag_facts(cls) -> Tagging:
+        if cls.tagging is not None:
+            return cls.tagging
+        return EC2_TAGGING if cls.service == "ec2" else TAGGING_API
+
+    @classmethod
+    def prepare(cls, resource: dict) -> dict:
+        """Shape one described item as Custodian presents it (e.g. `TagList` →
+        `Tags`).  Called on every enumerated or fetched item when overridden."""
+        return resource
+
+    @classmethod
+    def _prepared(cls, items: list[dict]) -> list[dict]:
+        if cls.prepare.__func__ is ResourceType.prepare.__func__:
+            return items
+        return [cls.prepare(item) for item in items]
+
     @classmethod
     def read_permissions(cls) -> list[str]:
         perms = [f"{cls.service}:{op_name(cls.enum_op)}"] if cls.enum_op else []
@@ -119,7 +142,7 @@ class ResourceType:
     # --- API ----------------------------------------------------------------
     @classmethod
     def enumerate(cls, session: AwsSession) -> list[dict]:
-        return paginate(session.client(cls.service), cls.enum_op, cls.enum_path, cls.enum_params)
+        return cls._prepared(paginate(session.client(cls.service), cls.enum_op, cls.enum_path, cls.enum_params))
 
     @classmethod
     def fetch_by_ids(cls, session: AwsSession, ids: list[str]) -> list[dict]:
@@ -128,14 +151,13 @@ class ResourceType:
             return [r for r in cls.enumerate(session) if cls.resource_id(r) in wanted]
         client = session.client(cls.service)
         if cls.fetch_single:
-            return [item for rid in ids for item in cls._fetch_one(client, rid)]
+            return cls._prepared([item for rid in ids for item in cls._fetch_one(client, rid)])
         found: list[dict] = []
         for start in range(0, len(ids), cls.fetch_batch):
             params = dict(cls.enum_params)
             params[cls.fetch_param] = ids[start:start + cls.fetch_batch]
             found.extend(paginate(client, cls.fetch_op, cls.enum_path, params))
-        return found
-
+        return cls._prepared(found)
 
     @classmethod
     def _fetch_one(cls, client: Any, resource_id: str) -> list[dict]:

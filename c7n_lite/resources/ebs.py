@@ -17,6 +17,10 @@ class EBS(ResourceType):
     arn_format = "arn:{partition}:ec2:{region}:{account}:volume/{id}"
     date = "CreateTime"
     taggable = True
+    fetch_gone = ("InvalidVolume.NotFound",)
+    kms_key_expr = "KmsKeyId"
+    metrics_namespace = "AWS/EBS"
+    metrics_dimensions = (("VolumeId", "VolumeId"),)
     fetch_op = "describe_volumes"
     fetch_param = "VolumeIds"
     fetch_batch = 200
@@ -42,6 +46,8 @@ class Snapshot(ResourceType):
     arn_format = "arn:{partition}:ec2:{region}::snapshot/{id}"
     date = "StartTime"
     taggable = True
+    fetch_gone = ("InvalidSnapshot.NotFound",)
+    kms_key_expr = "KmsKeyId"
     fetch_op = "describe_snapshots"
     fetch_param = "SnapshotIds"
     fetch_batch = 200

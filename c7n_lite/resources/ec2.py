@@ -15,6 +15,12 @@ class EC2(ResourceType):
     arn_format = "arn:{partition}:ec2:{region}:{account}:instance/{id}"
     date = "LaunchTime"
     taggable = True
+    fetch_gone = ("InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed")
+    security_groups_expr = "SecurityGroups[].GroupId"
+    subnets_expr = "SubnetId"
+    vpc_expr = "VpcId"
+    metrics_namespace = "AWS/EC2"
+    metrics_dimensions = (("InstanceId", "InstanceId"),)
     fetch_op = "describe_instances"
     fetch_param = "InstanceIds"
     fetch_batch = 1000

@@ -16,6 +16,8 @@ class SecurityGroup(ResourceType):
     arn_format = "arn:{partition}:ec2:{region}:{account}:security-group/{id}"
     date = None
     taggable = True
+    fetch_gone = ("InvalidGroup.NotFound", "InvalidGroupId.NotFound")
+    vpc_expr = "VpcId"
     fetch_op = "describe_security_groups"
     fetch_param = "GroupIds"
     fetch_batch = 200

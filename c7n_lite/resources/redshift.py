@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from c7n_lite.aws.session import AwsSession
 from c7n_lite.registry import resources
-from c7n_lite.resources.core import ResourceType
+from c7n_lite.resources.core import ResourceType, Tagging
+
+REDSHIFT_TAGGING = Tagging("calls", "redshift", "create_tags", "delete_tags", "ResourceName",
+                           permissions=("redshift:CreateTags", "redshift:DeleteTags"))
 
 
 @resources.register("aws.redshift")
@@ -17,6 +20,12 @@ class Redshift(ResourceType):
     arn_format = "arn:{partition}:redshift:{region}:{account}:cluster:{id}"
     date = "ClusterCreateTime"
     taggable = True
+    security_groups_expr = "VpcSecurityGroups[].VpcSecurityGroupId"
+    vpc_expr = "VpcId"
+    kms_key_expr = "KmsKeyId"
+    metrics_namespace = "AWS/Redshift"
+    metrics_dimensions = (("ClusterIdentifier", "ClusterIdentifier"),)
+    tagging = REDSHIFT_TAGGING
     fetch_op = "describe_clusters"
     fetch_param = "ClusterIdentifier"
     fetch_single = True
@@ -36,6 +45,7 @@ class RedshiftSnapshot(ResourceType):
     arn_key = "SnapshotArn"
     date = "SnapshotCreateTime"
     taggable = True
+    tagging = REDSHIFT_TAGGING
     fetch_op = "describe_cluster_snapshots"
     fetch_param = "SnapshotIdentifier"
     fetch_single = True

@@ -12,7 +12,7 @@ from typing import Any
 
 from c7n_lite.aws.session import AwsSession, error_code
 from c7n_lite.registry import resources
-from c7n_lite.resources.core import Detail, ResourceType, paginate
+from c7n_lite.resources.core import Detail, ResourceType, Tagging, paginate
 
 PUBLIC_BLOCK_KEYS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
                      "RestrictPublicBuckets")
@@ -57,6 +57,11 @@ class S3Bucket(ResourceType):
     arn_format = "arn:{partition}:s3:::{id}"
     date = "CreationDate"
     taggable = True
+    fetch_gone = ("NoSuchBucket",)
+    # PutBucketTagging replaces the whole set: merged with the tags as they are when it runs.
+    tagging = Tagging("replace-set", "s3", "put_bucket_tagging", "delete_bucket_tagging", "Bucket", by="id",
+                      permissions=("s3:GetBucketTagging", "s3:PutBucketTagging"))
+    policy_key = "Policy"
     details = {
         "tags": _document("get_bucket_tagging", "Tags", list, "s3:GetBucketTagging", "TagSet"),
         "policy": _document("get_bucket_policy", "Policy", None, "s3:GetBucketPolicy", "Policy"),

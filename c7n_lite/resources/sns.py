@@ -5,7 +5,7 @@ from typing import Any
 
 from c7n_lite.aws.session import error_code
 from c7n_lite.registry import resources
-from c7n_lite.resources.core import ANY_KEY, Detail, ResourceType
+from c7n_lite.resources.core import ANY_KEY, Detail, ResourceType, Tagging
 
 NOT_FOUND = "NotFound"
 
@@ -46,6 +46,10 @@ class SNSTopic(ResourceType):
     name = "TopicArn"
     arn_key = "TopicArn"
     taggable = True
+    tagging = Tagging("calls", "sns", "tag_resource", "untag_resource", "ResourceArn",
+                      permissions=("sns:TagResource", "sns:UntagResource"))
+    kms_key_expr = "KmsMasterKeyId"
+    policy_key = "Policy"
     # list_topics cannot select: read each named topic's attributes instead
     # (which hold its TopicArn).
     fetch_op = "get_topic_attributes"
