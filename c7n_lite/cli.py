@@ -89,14 +89,17 @@ def validate(paths: tuple[str, ...]) -> None:
 @click.option("-p", "--policy", "names", multiple=True, help="Only policies with this name (glob).")
 @click.option("--profile", help="AWS profile.")
 @click.option("--sandbox", is_flag=True, help="Run against an embedded moto account with demo resources.")
+@click.option("--denied-reads", type=click.Choice(["error", "warn"]), default="error", show_default=True,
+              help="warn: resources whose reads were denied stay errored (never passed) but do not fail the run.")
 @click.option("-v", "--verbose", count=True)
 def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[str, ...],
-        names: tuple[str, ...], profile: str | None, sandbox: bool, verbose: int) -> None:
+        names: tuple[str, ...], profile: str | None, sandbox: bool, denied_reads: str, verbose: int) -> None:
     """Run policies against an account (pull mode)."""
     setup_logging(verbose)
     policies = load_or_exit(paths, names)
+    from c7n_lite.aws.session import STOP
     from c7n_lite.runner import default_region, run_policies
-    from c7n_lite.summary import print_summary
+    from c7n_lite.summary import Summary
     endpoint = None
     server = None
     if sandbox:
@@ -107,14 +110,42 @@ def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[st
             fail([f"sandbox: {exc}"])
         endpoint = server.endpoint
         click.echo(f"sandbox: demo account {server.account_id} at {endpoint}", err=True)
+    summary = Summary(policies, dryrun)
+    STOP.clear()
+    previous = _stop_on_interrupt()
     try:
         runs = run_policies(policies, output_dir, list(regions) or [default_region()], dryrun,
-                            endpoint_url=endpoint, profile=profile)
+                            endpoint_url=endpoint, profile=profile, denied_reads_warn=denied_reads == "warn",
+                            on_result=summary.line)
     finally:
+        _restore_interrupt(previous)
         if server is not None:
             server.stop()
-    ok = print_summary(runs, output_dir, dryrun)
-    sys.exit(0 if ok else 1)
+    interrupted = STOP.is_set()
+    ok = summary.totals(runs, output_dir, interrupted)
+    sys.exit(130 if interrupted else 0 if ok else 1)
+
+
+def _stop_on_interrupt() -> Any:
+    """First Ctrl-C: finish the calls in flight, record what changed, stop.  Second: abort."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    from c7n_lite.aws.session import STOP
+
+    def stop(signum: int, frame: Any) -> None:
+        if STOP.is_set():
+            raise KeyboardInterrupt
+        STOP.set()
+        click.echo("interrupted: finishing the calls in flight (Ctrl-C again to abort)", err=True)
+    return signal.signal(signal.SIGINT, stop)
+
+
+def _restore_interrupt(previous: Any) -> None:
+    if previous is not None:
+        import signal
+        signal.signal(signal.SIGINT, previous)
 
 
 @main.command()

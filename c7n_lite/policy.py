@@ -59,7 +59,10 @@ class Policy:
         """Custodian's `conditions`: value filters on the run itself (region,
         account_id, resource, name, mode, now, event); the policy runs only when
         they all match."""
-        conditions = self.data.get("conditions")
+        conditions = list(self.data.get("conditions") or ())
+        if "region" in self.data:
+            # Custodian's (deprecated) policy `region`: a condition on the region.
+            conditions.append({"region": self.data["region"]})
         if not conditions:
             return True
         facts = {"name": self.name, "region": self.region, "resource": self.resource_type.type,
@@ -72,6 +75,29 @@ class Policy:
 
     def filter(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         return apply_filters(self.filters, resources, event)
+
+    def resource_limit_error(self, matched: int, population: int) -> str | None:
+        """Custodian's `max-resources` / `max-resources-percent`: why the matched
+        count is over the policy's limit (so no action may run), or None."""
+        limit = self.data.get("max-resources")
+        percent = self.data.get("max-resources-percent")
+        op = "or"
+        if isinstance(limit, dict):
+            op = str(limit.get("op", "or")).lower()
+            percent = limit.get("percent", percent)
+            limit = limit.get("amount")
+        over_amount = limit is not None and matched > limit
+        over_percent = percent is not None and matched > population * percent / 100.0
+        if limit is not None and percent is not None and op == "and":
+            exceeded = over_amount and over_percent
+        else:
+            exceeded = over_amount or over_percent
+        if not exceeded:
+            return None
+        limits = " and ".join(x for x in (f"max-resources {limit}" if limit is not None else "",
+                                           f"max-resources-percent {percent}%" if percent is not None else "") if x)
+        return (f"matched {matched} of {population} resources, over the policy's {limits}: "
+                f"no action was run")
 
     def resource_ids(self, resources: list[dict]) -> list[str]:
         return [self.resource_type.resource_id(r) for r in resources]

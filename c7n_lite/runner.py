@@ -10,12 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from c7n_lite import __version__
-from c7n_lite.aws.session import AwsSession
+from c7n_lite.aws.session import STOP, AwsSession
 from c7n_lite.clock import clock_from_env
 from c7n_lite.modes.core import PolicyRun
 from c7n_lite.modes.pull import run_scan
 from c7n_lite.output import EVALUATED_FILE, METADATA_FILE, PLAN_FILE, RESOURCES_FILE, PolicyOutput
-from c7n_lite.policy import Policy
+from c7n_lite.policy import Policy, resource_type_for
 from c7n_lite.registry import load_all, modes
 
 log = logging.getLogger("c7n_lite")
@@ -26,7 +26,12 @@ def default_region() -> str:
 
 
 def run_policies(policies: list[dict], output_dir: str, regions: list[str], dryrun: bool,
-                 endpoint_url: str | None = None, profile: str | None = None) -> list[PolicyRun]:
+                 endpoint_url: str | None = None, profile: str | None = None,
+                 denied_reads_warn: bool = False,
+                 on_result: Callable[[PolicyRun], None] | None = None) -> list[PolicyRun]:
+    """Run each policy in each region; `on_result` hears of each run as it ends.
+    After Ctrl-C (`STOP`) the policy under way finishes its calls in flight and
+    no further policy starts."""
     load_all()
     clock = clock_from_env()
     runs: list[PolicyRun] = []
@@ -35,14 +40,29 @@ def run_policies(policies: list[dict], output_dir: str, regions: list[str], dryr
                              run_regions=tuple(regions))
         root = Path(output_dir) / region if len(regions) > 1 else Path(output_dir)
         for data in policies:
-            mode = modes.get((data.get("mode") or {}).get("type", "pull"))
-            if mode is not None and mode.event_driven:
-                run = PolicyRun(data["name"], data["resource"], region, dryrun,
-                                skipped=f"{mode.type} mode runs on events: use deploy, or invoke with an event")
-                runs.append(run)
-                continue
-            runs.append(run_one(data, session, root, dryrun, clock))
+            if STOP.is_set():
+                return runs
+            skipped = skip_reason(data, session)
+            if skipped:
+                run = PolicyRun(data["name"], data["resource"], region, dryrun, skipped=skipped)
+            else:
+                run = run_one(data, session, root, dryrun, clock)
+            run.denied_reads_warn = denied_reads_warn
+            runs.append(run)
+            if on_result is not None:
+                on_result(run)
     return runs
+
+
+def skip_reason(data: dict, session: AwsSession) -> str | None:
+    """Why the policy does not run in this session's region, if it does not."""
+    mode = modes.get((data.get("mode") or {}).get("type", "pull"))
+    if mode is not None and mode.event_driven:
+        return f"{mode.type} mode runs on events: use deploy, or invoke with an event"
+    rt = resource_type_for(data["resource"])
+    if rt is not None and rt.global_resource and session.region != session.home_region:
+        return f"global resource: reported once, in {session.home_region}"
+    return None
 
 
 def run_one(data: dict, session: AwsSession, root: Path, dryrun: bool,
@@ -77,7 +97,7 @@ def write_outputs(output: PolicyOutput, data: dict, run: PolicyRun, session: Aws
                   started: float) -> None:
     # Without the resources there is no result: no resources.json that would read as
     # "nothing matched".  metadata.json says what failed.
-    if not any(e.get("stage") in ("resources", "policy") for e in run.errors):
+    if not run.unknown:
         output.write_json(RESOURCES_FILE, run.matched)
         output.write_json(EVALUATED_FILE, run.evaluated_ids)
     else:
@@ -115,8 +135,10 @@ def metadata(data: dict, run: PolicyRun, session: AwsSession, started: float) ->
         "account_id": account,
         "region": run.region,
         "resource_type": run.resource,
-        "counts": {"evaluated": run.evaluated, "matched": len(run.matched),
-                   "passed": run.evaluated - len(run.matched)},
+        # evaluated = matched + passed + errored; gone: deleted since described.
+        "counts": {"evaluated": run.evaluated, "matched": len(run.matched), "passed": run.passed,
+                   "errored": run.errored, "gone": run.gone},
+        "status": run.status,
         "api_calls": {"total": sum(run.api_calls.values()), "by_operation": run.api_calls},
         "actions": [a.summary() for a in run.actions],
         "errors": run.all_errors(),

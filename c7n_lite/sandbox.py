@@ -6,6 +6,7 @@ is a read), which is how tests prove that a dry run changed nothing.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -34,6 +35,8 @@ class Request:
     path: str
 
     query: str = ""
+    # The request body, for fault-injection hooks only (not kept in the log).
+    body: bytes = b""
 
     @property
     def read_only(self) -> bool:
@@ -136,6 +139,8 @@ class RecordingMotoServer:
                               environ.get("REQUEST_METHOD", "GET"), path, environ.get("QUERY_STRING", ""))
             with self._lock:
                 self.requests.append(request)
+            if self.hooks:
+                request = dataclasses.replace(request, body=body)
             for hook in list(self.hooks):
                 reply = hook(request)
                 if reply is not None:

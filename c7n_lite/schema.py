@@ -41,7 +41,13 @@ POLICY_SCHEMA_PROPERTIES: dict[str, dict] = {
     "conditions": {"type": "array"},
     "tags": {"type": "array", "items": {"type": "string"}},
     "region": {"type": "string"},
-    "max-resources": {"type": "integer", "minimum": 0},
+    "max-resources": {"anyOf": [
+        {"type": "integer", "minimum": 1},
+        {"type": "object", "additionalProperties": False, "properties": {
+            "amount": {"type": "integer", "minimum": 1},
+            "percent": {"type": "number", "minimum": 0, "maximum": 100},
+            "op": {"enum": ["or", "and"]}}}]},
+    "max-resources-percent": {"type": "number", "minimum": 0, "maximum": 100},
 }
 TOP_LEVEL_KEYS = ("policies", "vars")
 

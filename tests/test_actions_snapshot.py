@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from tests.test_actions_network_storage import make_cluster
 
@@ -33,9 +34,29 @@ policies:
     actions: [snapshot]
 """))
     assert result.exit_code == 0, result.output
-    snap = redshift.describe_cluster_snapshots(SnapshotIdentifier="warehouse-2030-02-03-04-05")["Snapshots"][0]
-    assert snap["ClusterIdentifier"] == "warehouse"
+    [snap] = redshift.describe_cluster_snapshots(ClusterIdentifier="warehouse",
+                                                 SnapshotType="manual")["Snapshots"]
+    assert re.fullmatch(r"warehouse-2030-02-03-04-05-00-[0-9a-f]{4}", snap["SnapshotIdentifier"])
     assert {"Key": "Team", "Value": "data"} in snap["Tags"]
+
+
+def test_two_redshift_snapshots_in_the_same_second_do_not_collide(aws, cli, write_policies, monkeypatch):
+    monkeypatch.setenv("C7N_LITE_NOW", "2030-02-03T04:05:00Z")
+    redshift = aws("redshift")
+    make_cluster(redshift, "warehouse")
+    path = write_policies("""
+policies:
+  - name: nightly
+    resource: aws.redshift
+    actions: [snapshot]
+  - name: nightly-again
+    resource: aws.redshift
+    actions: [snapshot]
+""")
+    result = cli("run", path)
+    assert result.exit_code == 0, result.output
+    snaps = redshift.describe_cluster_snapshots(ClusterIdentifier="warehouse", SnapshotType="manual")["Snapshots"]
+    assert len({s["SnapshotIdentifier"] for s in snaps}) == 2
 
 
 def test_delete_ebs_snapshots_skips_those_backing_an_ami(aws, cli, write_policies):

@@ -71,7 +71,7 @@ def test_dry_run_output_layout(server, fleet, cli, write_policies):
     meta = read(out / "metadata.json")
     assert meta["policy"]["name"] == "dev-instances"
     assert (meta["resource_type"], meta["region"]) == ("aws.ec2", REGION)
-    assert meta["counts"] == {"evaluated": 3, "matched": 2, "passed": 1}
+    assert meta["counts"] == {"evaluated": 3, "matched": 2, "passed": 1, "errored": 0, "gone": 0}
     assert meta["api_calls"]["by_operation"] == {"ec2:DescribeInstances": 1}
     assert meta["api_calls"]["total"] == 1
     assert meta["errors"] == []

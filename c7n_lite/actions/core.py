@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from c7n_lite.aws.session import AwsSession, error_code, error_message
 from c7n_lite.plugin import Plugin
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from c7n_lite.resources.core import ResourceManager
 
 DONE, FAILED, SKIPPED = "done", "failed", "skipped"
+# The resource no longer exists (deleted since it was described): not a failure.
+GONE = "gone"
 
 
 @dataclass
@@ -70,7 +72,10 @@ class Outcome:
 
 class Action(Plugin):
     """Changes resources.  Subclasses set `schema`, `required`, `permissions`
-    and implement `plan`."""
+    and implement `plan`; an action that deletes its resources sets
+    `removes_resources`, so later policies of the run do not see them."""
+
+    removes_resources: ClassVar[bool] = False
 
     def __init__(self, data: dict, manager: ResourceManager) -> None:
         self.data = data
@@ -86,7 +91,11 @@ class Action(Plugin):
         raise NotImplementedError
 
     def execute(self, plan: list[ApiCall]) -> list[Outcome]:
-        return execute_plan(self.manager.session, plan)
+        outcomes = execute_plan(self.manager.session, plan, self.manager.resource_type.fetch_gone)
+        gone = [o.resource_id for o in outcomes if o.status == GONE or
+                (self.removes_resources and o.status == DONE)]
+        self.manager.forget(gone)
+        return outcomes
 
     def resource_id(self, resource: dict) -> str:
         return self.manager.resource_type.resource_id(resource)
@@ -111,10 +120,20 @@ def build_actions(items: list, manager: ResourceManager) -> list[Action]:
     return actions
 
 
-def execute_plan(session: AwsSession, plan: list[ApiCall]) -> list[Outcome]:
+def execute_plan(session: AwsSession, plan: list[ApiCall], gone_codes: tuple[str, ...] = ()) -> list[Outcome]:
+    """Run the plan's calls in order; each resource gets an outcome.  An error code
+    in `gone_codes` means the resource was deleted meanwhile: gone, not failed."""
     outcomes: list[Outcome] = []
     for call in plan:
+        if session.interrupted:
+            outcomes.extend(Outcome(rid, SKIPPED, call.operation, reason="interrupted")
+                            for rid in call.resource_ids)
+            continue
         outcomes.extend(_execute_call(session, call))
+    if gone_codes:
+        for o in outcomes:
+            if o.status == FAILED and o.error_code in gone_codes:
+                o.status = GONE
     return outcomes
 
 

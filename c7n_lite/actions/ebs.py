@@ -12,6 +12,8 @@ class DeleteVolume(Action):
     """Delete volumes.  Attached volumes are skipped, unless `force: true`, which
     detaches them first (and waits until they are available)."""
 
+    removes_resources = True
+
     schema = {"force": {"type": "boolean"}}
     permissions = ("ec2:DeleteVolume",)
 

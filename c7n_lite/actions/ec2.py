@@ -71,6 +71,8 @@ class Terminate(InstanceStateAction):
     """Terminate instances.  Protected instances are skipped unless `force: true`,
     which first turns termination protection off."""
 
+    removes_resources = True
+
     schema = {"force": {"type": "boolean"}}
     permissions = ("ec2:TerminateInstances", "ec2:DescribeInstanceAttribute")
     operation = "terminate_instances"

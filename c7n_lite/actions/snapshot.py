@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 from c7n_lite.actions.core import Action, ApiCall
 from c7n_lite.aws.batching import tag_list, user_tags
@@ -26,17 +27,18 @@ def redshift_snapshot_id(cluster: str, stamp: str) -> str:
 
 @actions.register("snapshot", "aws.redshift")
 class RedshiftSnapshot(Action):
-    """Create a manual snapshot `<cluster>-<YYYY-MM-DD-HH-MM>`, copying the cluster's tags."""
+    """Create a manual snapshot `<cluster>-<YYYY-MM-DD-HH-MM-SS>-<4 hex digits>` (unique
+    even for two snapshots of one cluster in the same second), copying the cluster's tags."""
 
     schema = {"copy-tags": {"type": "boolean"}}
     permissions = ("redshift:CreateClusterSnapshot", "redshift:CreateTags")
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
-        stamp = self.manager.now().strftime("%Y-%m-%d-%H-%M")
+        stamp = self.manager.now().strftime("%Y-%m-%d-%H-%M-%S")
         calls = []
         for r in resources:
             cluster = self.resource_id(r)
-            params: dict = {"SnapshotIdentifier": redshift_snapshot_id(cluster, stamp),
+            params: dict = {"SnapshotIdentifier": redshift_snapshot_id(cluster, f"{stamp}-{secrets.token_hex(2)}"),
                             "ClusterIdentifier": cluster}
             tags = user_tags(r) if self.data.get("copy-tags", True) else {}
             if tags:
@@ -71,6 +73,8 @@ class EbsSnapshot(Action):
 class DeleteEbsSnapshot(Action):
     """Delete snapshots; those backing an AMI are skipped (`skip-ami-snapshots`, default true)."""
 
+    removes_resources = True
+
     schema = {"skip-ami-snapshots": {"type": "boolean"}}
     permissions = ("ec2:DeleteSnapshot", "ec2:DescribeImages")
     related_types = ("aws.ami",)
@@ -89,6 +93,8 @@ class DeleteEbsSnapshot(Action):
 @actions.register("delete", "aws.redshift-snapshot")
 class DeleteRedshiftSnapshot(Action):
     """Delete manual cluster snapshots (automated ones are AWS's to expire, and are skipped)."""
+
+    removes_resources = True
 
     permissions = ("redshift:DeleteClusterSnapshot",)
 

@@ -28,6 +28,10 @@ MAX_POOL = 16
 CLIENT_HOOKS: list[Callable[[Any], None]] = []
 
 
+# Set on Ctrl-C (see runner): the calls in flight finish, no new action call starts.
+STOP = threading.Event()
+
+
 def is_read_only(operation: str) -> bool:
     return operation.startswith(READ_PREFIXES)
 
@@ -57,6 +61,16 @@ class AwsSession:
         # Describe results and fetched details of this run and region, shared by
         # its policies (see resources.core.ResourceManager).
         self.resource_cache: dict = {}
+
+    @property
+    def interrupted(self) -> bool:
+        return STOP.is_set()
+
+    @property
+    def home_region(self) -> str:
+        """Where the run reports global resources (IAM): us-east-1 when the run
+        covers it, else its first region."""
+        return "us-east-1" if "us-east-1" in self.run_regions else self.run_regions[0]
 
     @property
     def boto_session(self) -> Any:

@@ -38,8 +38,15 @@ class Filter(Plugin):
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         keys = self.required_keys()
         if keys:
-            self.manager.ensure_details(resources, keys)
-        return [r for r in resources if self.match(r, event)]
+            resources = self.manager.ensure_details(resources, keys)
+        found = []
+        for resource in resources:
+            try:
+                if self.match(resource, event):
+                    found.append(resource)
+            except Exception as exc:  # noqa: BLE001 - this resource is unknown, not passed
+                self.manager.record_failure([resource], f"filter:{self.type}", exc)
+        return found
 
     def match(self, resource: dict, event: dict | None = None) -> bool:
         raise NotImplementedError
@@ -82,11 +89,22 @@ def build_filters(items: list, manager: ResourceManager) -> list[Filter]:
     return [build_filter(item, manager) for item in items or ()]
 
 
+def run_filter(f: Filter, resources: list[dict], event: dict | None = None) -> list[dict]:
+    """The resources `f` selects, never one that could not be evaluated: a failure
+    of the whole filter leaves all of them unevaluated (errored), not passed."""
+    try:
+        found = f.process(resources, event)
+    except Exception as exc:  # noqa: BLE001 - recorded; the policy reports it
+        f.manager.record_failure(resources, f"filter:{f.type}", exc)
+        return []
+    return f.manager.known(found)
+
+
 def apply_filters(filters: list[Filter], resources: list[dict], event: dict | None = None) -> list[dict]:
     for f in filters:
         if not resources:
             break
-        resources = f.process(resources, event)
+        resources = run_filter(f, resources, event)
     return resources
 
 
@@ -123,8 +141,8 @@ class OrFilter(AndFilter):
         for child in self.children:
             if not remaining:
                 break
-            matched.update(id(r) for r in child.process(remaining, event))
-            remaining = [r for r in remaining if id(r) not in matched]
+            matched.update(id(r) for r in run_filter(child, remaining, event))
+            remaining = self.manager.known([r for r in remaining if id(r) not in matched])
         return [r for r in resources if id(r) in matched]
 
 
@@ -134,4 +152,5 @@ class NotFilter(AndFilter):
 
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         excluded = {id(r) for r in apply_filters(self.children, resources, event)}
-        return [r for r in resources if id(r) not in excluded]
+        # What the children could not evaluate is unknown here too, not "not matched".
+        return self.manager.known([r for r in resources if id(r) not in excluded])

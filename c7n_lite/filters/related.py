@@ -88,12 +88,19 @@ class RelatedValueFilter(Filter):
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         keys = self.required_keys()
         if keys:
-            self.manager.ensure_details(resources, keys)
+            resources = self.manager.ensure_details(resources, keys)
         ids = {rid: self.related_ids(r) for rid, r in ((id(r), r) for r in resources)}
         related = related_manager(self.manager, self.related_types[0])
         self.related = related_by_id(related, {i for v in ids.values() for i in v}, self.fetch_missing)
         if self.data.get("key"):
             related.ensure_details(list(self.related.values()), {key_root(self.data["key"])})
+            # A resource whose related one could not be read is unknown too.
+            unknown = related.unevaluated.errored
+            for r in resources if unknown else ():
+                bad = [i for i in ids[id(r)] if i in unknown]
+                if bad:
+                    self.manager.unevaluated.errored.setdefault(
+                        self.manager.resource_type.resource_id(r), {**unknown[bad[0]], "stage": f"filter:{self.type}"})
         return [r for r in resources if self.match_related(r, ids[id(r)])]
 
     def match_related(self, resource: dict, related_ids: list[str]) -> bool:

@@ -132,7 +132,6 @@ class BucketEncryption(Filter):
         """The policy's key with every name it goes by (id, ARN, alias names and
         ARNs), looked up once; None if it cannot be found."""
         if not self._key_resolved:
-            self._key_resolved = True
             try:
                 kms = self.manager.session.client("kms")
                 meta = kms.describe_key(KeyId=self.data["key"])["KeyMetadata"]
@@ -140,14 +139,14 @@ class BucketEncryption(Filter):
                 names = {meta.get("KeyId"), meta.get("Arn")}
                 names.update(a[k] for a in aliases for k in ("AliasArn", "AliasName") if k in a)
                 self._key = {"names": names}
-            except Exception as exc:  # noqa: BLE001 - an unknown key matches no bucket
-                log.warning("bucket-encryption: cannot resolve KMS key %s: %s",
-                            self.data["key"], error_code(exc))
+            except Exception as exc:  # noqa: BLE001 - only "no such key" is an answer
+                if error_code(exc) != "NotFoundException":
+                    raise  # the buckets are unknown, not unencrypted
+                log.warning("bucket-encryption: KMS key %s not found", self.data["key"])
+            self._key_resolved = True
         return self._key
 
     def match(self, resource: dict, event: dict | None = None) -> bool:
-        if ENCRYPTION_KEY not in resource:  # the call was denied: unknown, not a match
-            return False
         config = resource[ENCRYPTION_KEY] or {}
         rules = config.get("ServerSideEncryptionConfiguration", {}).get("Rules") or []
         # Like Custodian, only the first rule is read.
@@ -188,9 +187,8 @@ class CheckPublicBlock(Filter):
     reads = (PUBLIC_BLOCK_KEY,)
 
     def match(self, resource: dict, event: dict | None = None) -> bool:
-        config = resource.get(PUBLIC_BLOCK_KEY)
-        if config is None:  # the call was denied
-            config = dict.fromkeys(PUBLIC_BLOCK_OPTIONS, False)
+        # Read (or recorded as errored) before this runs: a denied read never counts as "off".
+        config = resource[PUBLIC_BLOCK_KEY]
         given = [k for k in PUBLIC_BLOCK_OPTIONS if k in self.data]
         if given:
             return all(config.get(k) is self.data[k] for k in given)

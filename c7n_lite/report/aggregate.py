@@ -2,7 +2,8 @@
 and region, and per run for the trend.
 
 Counts are resource evaluations: a resource checked by two policies counts
-once in each, so `evaluated = failed + passed` holds at every level.
+once in each, so `evaluated = failed + passed + errored` holds at every level.
+Errored evaluations count neither as passed nor in the compliance figure.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class Tally:
     evaluated: int = 0
     failed: int = 0
     passed: int = 0
+    errored: int = 0
     severity: str | None = None
     names: list[str] = field(default_factory=list)
 
@@ -37,6 +39,7 @@ class Tally:
         self.evaluated += result.evaluated
         self.failed += result.failed
         self.passed += result.passed
+        self.errored += result.errored
         if severity_rank(result.severity) > severity_rank(self.severity):
             self.severity = result.severity
         if result.name not in self.names:
@@ -52,7 +55,12 @@ class Tally:
         return {"policies": self.policies, "policies_passed": self.policies_passed,
                 "policies_failed": self.policies_failed, "policies_errored": self.policies_errored,
                 "evaluated": self.evaluated, "failed": self.failed, "passed": self.passed,
-                "status": self.status}
+                "errored": self.errored, "status": self.status}
+
+    @property
+    def decided(self) -> int:
+        """Evaluations with an answer: the base of the compliance figure."""
+        return self.failed + self.passed
 
 
 def tally(results: list[PolicyResult]) -> Tally:

@@ -59,6 +59,8 @@ class PolicyResult:
     remediation: str | None
     evaluated: int
     failed: int
+    # Evaluated but not decided: a read the policy needed failed (never passed).
+    errored: int
     start: str
     end: str | None
     duration: float | None
@@ -67,19 +69,22 @@ class PolicyResult:
     errors: list[dict]
     findings: list[Finding]
     passed_ids: list[str]
+    errored_ids: list[str]
     source: str
     run_root: str
 
     @property
     def passed(self) -> int:
-        return self.evaluated - self.failed
+        """evaluated = failed + passed + errored."""
+        return max(0, self.evaluated - self.failed - self.errored)
 
     @property
     def status(self) -> str:
-        """fail: non-compliant resources found; error: the run failed and found none; else pass."""
+        """fail: non-compliant resources found; error: none found, but something
+        could not be checked; else pass."""
         if self.failed:
             return "fail"
-        return "error" if self.errors else "pass"
+        return "error" if self.errors or self.errored else "pass"
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -190,21 +195,30 @@ def read_policy_dir(policy_dir: Path) -> PolicyResult:
                         account=account, region=region, resource_type=resource_type,
                         **describe(r)) for r in matched if isinstance(r, dict)]
     failed_ids = {f.id for f in findings}
-    passed_ids = [str(i) for i in evaluated_ids or [] if str(i) not in failed_ids]
     execution = meta.get("execution") or {}
     errors = [e if isinstance(e, dict) else {"error": str(e)} for e in meta.get("errors") or []]
+    errored_ids = {str(i) for e in errors for i in e.get("resource_ids") or ()} - failed_ids
+    if any(e.get("stage") in ("resources", "policy") for e in errors):
+        # The resources could not even be listed or read: none of them is known.
+        errored = evaluated - len(matched)
+        errored_ids = {str(i) for i in evaluated_ids or []} - failed_ids
+    elif isinstance(counts.get("errored"), int):
+        errored = counts["errored"]
+    else:
+        errored = len(errored_ids)
+    passed_ids = [str(i) for i in evaluated_ids or [] if str(i) not in failed_ids and str(i) not in errored_ids]
     return PolicyResult(
         name=str(policy.get("name", policy_dir.name)),
         description=str(policy.get("description") or ""),
         resource_type=resource_type, account=account, region=region,
         controls=controls, severity=severity,
         category=_opt_str(info.get("category")), remediation=_opt_str(info.get("remediation")),
-        evaluated=evaluated, failed=len(matched),
+        evaluated=evaluated, failed=len(matched), errored=errored,
         start=str(execution.get("start") or ""), end=_opt_str(execution.get("end_time")),
         duration=execution.get("duration") if isinstance(execution.get("duration"), (int, float)) else None,
         dryrun=execution.get("dryrun") if isinstance(execution.get("dryrun"), bool) else None,
         mode=str(execution.get("mode") or (policy.get("mode") or {}).get("type") or "pull"),
-        errors=errors, findings=findings, passed_ids=passed_ids,
+        errors=errors, findings=findings, passed_ids=passed_ids, errored_ids=sorted(errored_ids),
         source=str(policy_dir), run_root=str(run_root(policy_dir, region)),
     )
 

@@ -30,7 +30,7 @@ nav.toc a { color: inherit; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5rem, 1fr)); gap: .6rem; margin: 1rem 0; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; }
 .card .n { font-size: 1.6rem; font-weight: 600; display: block; }
-.card.fail .n { color: var(--fail); } .card.pass .n { color: var(--pass); }
+.card.fail .n { color: var(--fail); } .card.pass .n { color: var(--pass); } .card.error .n { color: var(--error); }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: .6rem; }
 figcaption { font-weight: 600; margin-bottom: .3rem; }
@@ -150,7 +150,8 @@ def summary_section(findings: Findings) -> str:
         ("Resources evaluated", t.evaluated, "evaluations across all policies", ""),
         ("Failed", t.failed, "non-compliant resources", "fail"),
         ("Passed", t.passed, "compliant resources", "pass"),
-        ("Compliance", pct(t.passed, t.evaluated), "of evaluations passed", ""),
+        ("Errored", t.errored, "could not be checked (never counted as passed)", "error" if t.errored else ""),
+        ("Compliance", pct(t.passed, t.decided), "of checked evaluations passed", ""),
     ]
     html_cards = "".join(f'<div class="card {cls}"><span class="muted">{esc(label)}</span>'
                          f'<span class="n">{esc(value)}</span><span class="muted">{esc(note)}</span></div>'
@@ -168,7 +169,7 @@ def summary_section(findings: Findings) -> str:
 
 
 def _tally_cells(t: Tally) -> list[str]:
-    return [str(t.evaluated), str(t.failed), str(t.passed), pct(t.passed, t.evaluated)]
+    return [str(t.evaluated), str(t.failed), str(t.passed), pct(t.passed, t.decided)]
 
 
 def controls_section(findings: Findings, anchors: dict) -> str:
@@ -222,7 +223,8 @@ def trend_section(findings: Findings) -> str:
 def policy_article(r: PolicyResult, anchor: str) -> str:
     head = (f'<div class="policy-head"><h3>{esc(r.name)}</h3>{badge(r.status)}'
             + (badge(r.severity) if r.severity else "")
-            + f'<span class="muted">{r.failed} failed · {r.passed} passed · {r.evaluated} evaluated</span></div>')
+            + f'<span class="muted">{r.failed} failed · {r.passed} passed'
+            + (f' · {r.errored} errored' if r.errored else '') + f' · {r.evaluated} evaluated</span></div>')
     facts = [("Controls", ", ".join(r.controls) or "–"), ("Resource", r.resource_type),
              ("Account / region", f"{r.account} / {r.region}"), ("Category", r.category or "–"),
              ("Run", f"{r.start[:19].replace('T', ' ')} UTC, {r.mode}" + (", dry run" if r.dryrun else ""))]

@@ -37,6 +37,7 @@ def build(findings: Findings, now: datetime.datetime | None = None) -> dict:
         "findings": [finding_dict(f) for f in findings.findings],
         "history": [{"policy": k[0], "account": k[1], "region": k[2],
                      "runs": [{"start": r.start, "evaluated": r.evaluated, "failed": r.failed, "passed": r.passed,
+                               "errored": r.errored,
                                "status": r.status, "source": r.source} for r in runs]}
                     for k, runs in findings.history().items()],
     }
@@ -48,9 +49,11 @@ def policy_dict(r: PolicyResult) -> dict:
         "account": r.account, "region": r.region,
         "controls": r.controls, "severity": r.severity, "category": r.category, "remediation": r.remediation,
         "status": r.status, "evaluated": r.evaluated, "failed": r.failed, "passed": r.passed,
+        "errored": r.errored,
         "execution": {"start": r.start, "end": r.end, "duration": r.duration, "dryrun": r.dryrun, "mode": r.mode},
         "errors": [{"stage": str(e.get("stage") or ""), "error": str(e.get("error") or ""),
-                    **({"resource": str(e["resource"])} if e.get("resource") else {})} for e in r.errors],
+                    **({"resource": str(e["resource"])} if e.get("resource") else {}),
+                    **{k: e[k] for k in ("operation", "error_code", "resources") if e.get(k)}} for e in r.errors],
         "failed_ids": [f.id for f in r.findings],
         "passed_ids": r.passed_ids,
         "source": r.source,

@@ -39,7 +39,8 @@ def testcase(r: PolicyResult) -> ET.Element:
                                    "time": f"{r.duration or 0:.3f}"})
     props = ET.SubElement(case, "properties")
     for name, value in (("severity", r.severity), ("category", r.category), ("account", r.account),
-                        ("region", r.region), ("evaluated", r.evaluated), ("passed", r.passed)):
+                        ("region", r.region), ("evaluated", r.evaluated), ("passed", r.passed),
+                        ("errored", r.errored)):
         if value is not None:
             ET.SubElement(props, "property", {"name": name, "value": str(value)})
     for control in r.controls:
@@ -51,9 +52,11 @@ def testcase(r: PolicyResult) -> ET.Element:
                        + (f" severity {r.severity}" if r.severity else ""),
             "type": r.severity or "finding"})
         failure.text = _failure_text(r)
-    if r.errors:
-        error = ET.SubElement(case, "error", {"message": f"{len(r.errors)} error(s) while running the policy",
-                                              "type": "PolicyRunError"})
+    if r.errors or r.errored:
+        message = f"{len(r.errors)} error(s) while running the policy"
+        if r.errored:
+            message += f"; {r.errored} resource(s) could not be evaluated"
+        error = ET.SubElement(case, "error", {"message": message, "type": "PolicyRunError"})
         error.text = "\n".join(f"{e.get('stage', '')}: {e.get('error', '')}" for e in r.errors)
     return case
 

@@ -11,18 +11,19 @@ def render(findings: Findings) -> str:
     current = findings.current
     several_scopes = len({(r.account, r.region) for r in current}) > 1
     header = ["POLICY", *(["ACCOUNT", "REGION"] if several_scopes else []),
-              "SEVERITY", "CONTROLS", "EVALUATED", "FAILED", "PASSED", "STATUS"]
+              "SEVERITY", "CONTROLS", "EVALUATED", "FAILED", "PASSED", "ERRORED", "STATUS"]
     rows = []
     for r in current:
         controls = ",".join(r.controls) or "-"
         if len(controls) > MAX_CONTROLS_WIDTH:
             controls = controls[:MAX_CONTROLS_WIDTH - 1] + "…"
         rows.append([r.name, *([r.account, r.region] if several_scopes else []), r.severity or "-", controls,
-                     str(r.evaluated), str(r.failed), str(r.passed), r.status.upper()])
+                     str(r.evaluated), str(r.failed), str(r.passed), str(r.errored), r.status.upper()])
     t = total(findings)
     totals = ["TOTAL", *(["", ""] if several_scopes else []), "", "", str(t.evaluated), str(t.failed),
-              str(t.passed), f"{t.policies_failed} failed/{t.policies} policies"]
-    numeric = {len(header) - 4, len(header) - 3, len(header) - 2}
+              str(t.passed), str(t.errored),
+              f"{t.policies_failed} failed/{t.policies_errored} errored/{t.policies} policies"]
+    numeric = {len(header) - 5, len(header) - 4, len(header) - 3, len(header) - 2}
     widths = [max(len(row[i]) for row in [header, *rows, totals]) for i in range(len(header))]
 
     def line(row: list[str]) -> str:

@@ -12,12 +12,13 @@ import datetime
 import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from c7n_lite.aws.session import AwsSession, error_code
 from c7n_lite.registry import actions, filters
 from c7n_lite.resources.facts import ANY_KEY, EC2_TAGGING, TAGGING_API, Detail, Tagging
+from c7n_lite.resources.outcomes import FailedRead, Unevaluated
 
 __all__ = ["ANY_KEY", "Detail", "ResourceManager", "ResourceType", "Tagging", "paginate"]
 
@@ -197,11 +198,14 @@ class ResourceFetchError(RuntimeError):
 
 @dataclass
 class ResourceManager:
-    """Resources of one type in one region, for the policies of one run."""
+    """Resources of one type in one region, for one policy of a run.  The
+    describe and the fetched details live in the session's cache, shared by
+    the run's policies; what this policy could not evaluate is its own."""
 
     resource_type: type[ResourceType]
     session: AwsSession
     clock: Callable[[], datetime.datetime] | None = None
+    unevaluated: Unevaluated = field(default_factory=Unevaluated, init=False, repr=False)
 
     def now(self) -> datetime.datetime:
         if self.clock is not None:
@@ -211,10 +215,14 @@ class ResourceManager:
     def _cache(self) -> dict:
         return self.session.resource_cache
 
+    def _describe_key(self) -> tuple:
+        rt = self.resource_type
+        return ("describe", rt.type, json.dumps(rt.enum_params, sort_keys=True))
+
     def resources(self) -> list[dict]:
         """Every resource of the type, described once per session (run and region)."""
         rt = self.resource_type
-        key = ("describe", rt.type, json.dumps(rt.enum_params, sort_keys=True))
+        key = self._describe_key()
         cache = self._cache()
         if key not in cache:
             try:
@@ -235,51 +243,103 @@ class ResourceManager:
         except Exception as exc:  # noqa: BLE001
             raise ResourceFetchError(f"fetching {self.resource_type.type} {ids} failed: {exc}") from exc
 
+    def forget(self, ids: Iterable[str]) -> None:
+        """Resources deleted by an action, or found gone: later policies of the run
+        do not see them."""
+        drop = set(ids)
+        if not drop:
+            return
+        rt = self.resource_type
+        cache = self._cache()
+        for key in [k for k in cache if k[:2] in (("describe", rt.type), ("by-id", rt.type))]:
+            if key[0] == "describe":
+                cache[key] = [r for r in cache[key] if rt.resource_id(r) not in drop]
+            else:
+                for rid in drop:
+                    cache[key].pop(rid, None)
+
+    # --- what could not be evaluated ---------------------------------------------
+    def record_failure(self, resources: Iterable[dict], stage: str, exc: BaseException) -> None:
+        """These resources could not be evaluated: errored, or gone when the
+        error code says the resource no longer exists."""
+        rt = self.resource_type
+        for resource in resources:
+            self.unevaluated.record(rt.resource_id(resource), stage, exc, rt.fetch_gone)
+
+    def known(self, resources: list[dict]) -> list[dict]:
+        """The resources not errored or gone."""
+        unevaluated = self.unevaluated
+        if not unevaluated.errored and not unevaluated.gone:
+            return resources
+        rt = self.resource_type
+        return [r for r in resources if rt.resource_id(r) not in unevaluated]
+
+    # --- details -------------------------------------------------------------------
     def details_for(self, keys: Iterable[str]) -> list[str]:
         wanted = set(keys)
         return [name for name, d in self.resource_type.details.items() if wanted & set(d.keys)]
 
-    def ensure_details(self, resources: list[dict], keys: Iterable[str]) -> None:
-        """Fetch the details providing `keys`, once per resource, in parallel."""
+    def ensure_details(self, resources: list[dict], keys: Iterable[str]) -> list[dict]:
+        """Fetch the details providing `keys`, once per resource, in parallel; the
+        resources whose reads succeeded (the others are recorded as unevaluated)."""
         wanted = set(keys)
         for name in self.details_for(wanted):
             self._ensure_detail(name, resources)
         details = self.resource_type.details
         unclaimed = wanted - {k for d in details.values() for k in d.keys}
-        if not unclaimed:
-            return
-        for name, detail in details.items():
-            if ANY_KEY in detail.keys:
-                lacking = [r for r in resources if not unclaimed.issubset(r)]
-                if lacking:
-                    self._ensure_detail(name, lacking)
+        if unclaimed:
+            for name, detail in details.items():
+                if ANY_KEY in detail.keys:
+                    lacking = [r for r in resources if not unclaimed.issubset(r)]
+                    if lacking:
+                        self._ensure_detail(name, lacking)
+        return self.known(resources)
 
     def _ensure_detail(self, name: str, resources: list[dict]) -> None:
         rt = self.resource_type
-        # Fetched fields by resource id: each policy has its own copies of the
-        # resources, and each gets what any policy of the run already fetched.
-        fetched: dict[str, dict] = self._cache().setdefault(("detail", rt.type, name), {})
+        # Fetched fields (or the failure) by resource id: each policy has its own
+        # copies of the resources, and each gets what any policy of the run fetched.
+        fetched: dict[str, dict | FailedRead] = self._cache().setdefault(("detail", rt.type, name), {})
         todo = [r for r in resources if rt.resource_id(r) not in fetched]
         if todo:
             self._fetch_detail(name, todo, fetched)
+        gone = []
         for resource in resources:
-            resource.update(fetched.get(rt.resource_id(resource), {}))
+            found = fetched.get(rt.resource_id(resource), {})
+            if isinstance(found, FailedRead):
+                self.record_failure([resource], f"detail:{name}", found.exc)
+                if rt.resource_id(resource) in self.unevaluated.gone:
+                    gone.append(rt.resource_id(resource))
+            else:
+                resource.update(found)
+        self.forget(gone)
 
-    def _fetch_detail(self, name: str, todo: list[dict], fetched: dict[str, dict]) -> None:
+    def _fetch_detail(self, name: str, todo: list[dict], fetched: dict[str, dict | FailedRead]) -> None:
         rt = self.resource_type
         detail = rt.details[name]
         client = self.session.client(detail.service or rt.service)
+        if detail.fetch_many is not None:
+            units = [todo[i:i + detail.batch] for i in range(0, len(todo), detail.batch)]
 
-        def fetch(resource: dict) -> dict:
-            return detail.fetch(client, resource)
+            def fetch(unit: list[dict]) -> list[dict | FailedRead]:
+                try:
+                    return list(detail.fetch_many(client, unit))
+                except Exception as exc:  # noqa: BLE001 - recorded per resource
+                    return [FailedRead(exc)] * len(unit)
+        else:
+            units = [[r] for r in todo]
 
-        try:
-            if len(todo) == 1:
-                results = [fetch(todo[0])]
-            else:
-                with ThreadPoolExecutor(max_workers=min(DETAIL_WORKERS, len(todo))) as pool:
-                    results = list(pool.map(fetch, todo))
-        except Exception as exc:  # noqa: BLE001
-            raise ResourceFetchError(f"fetching {name} of {rt.type} failed: {exc}") from exc
-        for resource, fields in zip(todo, results, strict=True):
-            fetched[rt.resource_id(resource)] = fields
+            def fetch(unit: list[dict]) -> list[dict | FailedRead]:
+                try:
+                    return [detail.fetch(client, unit[0])]
+                except Exception as exc:  # noqa: BLE001 - recorded per resource
+                    return [FailedRead(exc)]
+
+        if len(units) == 1:
+            results = [fetch(units[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=min(DETAIL_WORKERS, len(units))) as pool:
+                results = list(pool.map(fetch, units))
+        for unit, fields in zip(units, results, strict=True):
+            for resource, found in zip(unit, fields, strict=True):
+                fetched[rt.resource_id(resource)] = found

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from c7n_lite.aws.session import error_code
 from c7n_lite.registry import resources
 from c7n_lite.resources.core import Detail, ResourceType
 
@@ -37,13 +36,8 @@ class IoTThing(ResourceType):
 
 
 def _describe_certificate(client: Any, cert: dict) -> dict:
-    try:
-        out = client.describe_certificate(certificateId=cert["certificateId"])
-    except Exception as exc:  # noqa: BLE001 - deleted since the listing: nothing to add
-        if error_code(exc) == NOT_FOUND:
-            return {}
-        raise
-    return out["certificateDescription"]
+    # A certificate deleted since the listing is gone (the type's `fetch_gone`).
+    return client.describe_certificate(certificateId=cert["certificateId"])["certificateDescription"]
 
 
 @resources.register("aws.iot-certificate")

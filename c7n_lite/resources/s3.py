@@ -21,17 +21,16 @@ PUBLIC_BLOCK_KEYS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
 def bucket_document(method: str, key: str, empty: Any, select: str | None = None
                     ) -> Callable[[Any, dict], dict]:
     """A fetch for one bucket document: `method`'s answer (or its `select` part)
-    as `key`; `empty` when the bucket has no such document.  A denied call is
-    recorded in `c7n:DeniedMethods`, as Custodian does, and sets nothing."""
+    as `key`; `empty` when the bucket has no such document.  Any other failure
+    raises: unlike Custodian (which notes a denied call in `c7n:DeniedMethods`
+    and lets the bucket pass), the bucket is then errored, never passed."""
     def fetch(client: Any, bucket: dict) -> dict:
         try:
             out = getattr(client, method)(Bucket=bucket["Name"])
         except Exception as exc:  # noqa: BLE001 - sorted by AWS error code
             code = error_code(exc)
-            if code.startswith("NoSuch") or "NotFound" in code:
+            if code != "NoSuchBucket" and (code.startswith("NoSuch") or "NotFound" in code):
                 return {key: empty() if callable(empty) else empty}
-            if code == "AccessDenied":
-                return {"c7n:DeniedMethods": [*bucket.get("c7n:DeniedMethods", ()), method]}
             raise
         out.pop("ResponseMetadata", None)
         return {key: out[select] if select and select in out else out}

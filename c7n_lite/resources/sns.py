@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from c7n_lite.aws.session import error_code
 from c7n_lite.registry import resources
 from c7n_lite.resources.core import ANY_KEY, Detail, ResourceType, Tagging
 
@@ -12,24 +11,15 @@ NOT_FOUND = "NotFound"
 
 def _attributes(client: Any, topic: dict) -> dict:
     """The topic's attributes (Policy, KmsMasterKeyId, DisplayName, …) as top-level
-    fields, as Custodian presents them."""
-    try:
-        return client.get_topic_attributes(TopicArn=topic["TopicArn"])["Attributes"]
-    except Exception as exc:  # noqa: BLE001 - deleted since the listing
-        if error_code(exc) == NOT_FOUND:
-            return {}
-        raise
+    fields, as Custodian presents them.  A topic deleted since the listing is
+    gone (NotFound, the type's `fetch_gone`)."""
+    return client.get_topic_attributes(TopicArn=topic["TopicArn"])["Attributes"]
 
 
 def _tags(client: Any, topic: dict) -> dict:
     # SNS's own call: the Resource Groups Tagging API (Custodian's way) is an
     # extra service to allow, and moto's does not return topics.
-    try:
-        return {"Tags": client.list_tags_for_resource(ResourceArn=topic["TopicArn"])["Tags"]}
-    except Exception as exc:  # noqa: BLE001
-        if error_code(exc) in (NOT_FOUND, "ResourceNotFound"):
-            return {"Tags": []}
-        raise
+    return {"Tags": client.list_tags_for_resource(ResourceArn=topic["TopicArn"])["Tags"]}
 
 
 @resources.register("aws.sns")
@@ -56,7 +46,7 @@ class SNSTopic(ResourceType):
     fetch_param = "TopicArn"
     fetch_single = True
     fetch_path = "Attributes"
-    fetch_gone = (NOT_FOUND,)
+    fetch_gone = (NOT_FOUND, "ResourceNotFound")
     details = {
         "attributes": Detail((ANY_KEY,), _attributes, ("sns:GetTopicAttributes",)),
         "tags": Detail(("Tags",), _tags, ("sns:ListTagsForResource",)),
