@@ -86,14 +86,14 @@ def test_table_has_a_row_per_policy_and_totals_that_add_up(audit):
     assert result.exit_code == 0, result.output
     lines = {line.split()[0]: line.split() for line in result.output.splitlines()}
     failed_volumes = len(facts["unencrypted"])
-    # POLICY SEVERITY CONTROLS EVALUATED FAILED PASSED STATUS
-    assert lines["ec2-owner-tag"][1:] == ["medium", "NIST-800-53-r5-CM-8", "3", "1", "2", "FAIL"]
+    # POLICY SEVERITY CONTROLS EVALUATED FAILED PASSED ERRORED STATUS
+    assert lines["ec2-owner-tag"][1:] == ["medium", "NIST-800-53-r5-CM-8", "3", "1", "2", "0", "FAIL"]
     assert lines["ebs-unencrypted"][1:] == ["high", "AWS-FSBP-EC2.3,CIS-AWS-v3.0.0-2.2.1", str(facts["volumes"]),
-                                            str(failed_volumes), str(facts["volumes"] - failed_volumes), "FAIL"]
-    assert lines["ec2-no-tiny"][1:] == ["critical", "INTERNAL-1", "3", "0", "3", "PASS"]
+                                            str(failed_volumes), str(facts["volumes"] - failed_volumes), "0", "FAIL"]
+    assert lines["ec2-no-tiny"][1:] == ["critical", "INTERNAL-1", "3", "0", "3", "0", "PASS"]
     evaluated = 3 + facts["volumes"] + 3
     failed = 1 + failed_volumes
-    assert lines["TOTAL"][1:4] == [str(evaluated), str(failed), str(evaluated - failed)]
+    assert lines["TOTAL"][1:5] == [str(evaluated), str(failed), str(evaluated - failed), "0"]
     # Highest severity first.
     order = [line.split()[0] for line in result.output.splitlines()[1:4]]
     assert order == ["ec2-no-tiny", "ebs-unencrypted", "ec2-owner-tag"]
