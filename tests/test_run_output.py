@@ -90,7 +90,8 @@ def test_dry_run_output_layout(server, fleet, cli, write_policies):
 
     # the second policy: every instance, from the same describe
     assert sorted(r["InstanceId"] for r in result.resources("all-instances")) == every
-    assert result.metadata("all-instances")["counts"] == {"evaluated": 3, "matched": 3, "passed": 0, "errored": 0, "gone": 0}
+    assert result.metadata("all-instances")["counts"] == {
+        "evaluated": 3, "matched": 3, "passed": 0, "errored": 0, "gone": 0}
     assert result.metadata("all-instances")["api_calls"]["total"] == 0
     assert read(result.output_dir / "all-instances" / "plan.json") == []
 

@@ -23,6 +23,8 @@ DURATION_SCHEMA = {**DAYS_SCHEMA, "hours": {"type": "number", "minimum": 0},
 class AgeFilter(Filter):
     """Subclasses name the date field (`date_field`) or override `resource_date`."""
 
+    api_free = True
+
     schema = DAYS_SCHEMA
     date_field = ""
 

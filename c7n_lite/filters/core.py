@@ -27,6 +27,12 @@ class Filter(Plugin):
 
     # Top-level resource fields this filter reads: drives detail fetches.
     reads: ClassVar[tuple[str, ...]] = ()
+    # Makes no API call of its own (only reads fields, maybe through details):
+    # such a filter is cheap when those fields need no detail call, and runs first.
+    api_free: ClassVar[bool] = False
+    # Its result depends on what came before it (annotations, counts over the
+    # set): filters beside it keep their written order.
+    order_sensitive: ClassVar[bool] = False
 
     def __init__(self, data: dict, manager: ResourceManager) -> None:
         self.data = data
@@ -34,6 +40,13 @@ class Filter(Plugin):
 
     def required_keys(self) -> set[str]:
         return set(self.reads)
+
+    def cheap(self) -> bool:
+        """Decides from fields already present: no detail call, no API call."""
+        return self.api_free and self.manager.needs_no_detail(self.required_keys())
+
+    def sensitive(self) -> bool:
+        return self.order_sensitive or any(k.startswith("c7n:") for k in self.required_keys())
 
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         keys = self.required_keys()
@@ -100,8 +113,18 @@ def run_filter(f: Filter, resources: list[dict], event: dict | None = None) -> l
     return f.manager.known(found)
 
 
+def evaluation_order(filters: list[Filter]) -> list[Filter]:
+    """Filters that decide from fields at hand first, then those that need a
+    detail or an API call, so a resource one of them rejects costs no call.
+    The set they select is the same in any order, except where a filter reads
+    what another noted or counts the set (reduce, annotations): then as written."""
+    if len(filters) < 2 or any(f.sensitive() for f in filters):
+        return filters
+    return sorted(filters, key=lambda f: not f.cheap())
+
+
 def apply_filters(filters: list[Filter], resources: list[dict], event: dict | None = None) -> list[dict]:
-    for f in filters:
+    for f in evaluation_order(filters):
         if not resources:
             break
         resources = run_filter(f, resources, event)
@@ -126,6 +149,12 @@ class AndFilter(Filter):
     def required_keys(self) -> set[str]:
         return set().union(*(c.required_keys() for c in self.children)) if self.children else set()
 
+    def cheap(self) -> bool:
+        return all(c.cheap() for c in self.children)
+
+    def sensitive(self) -> bool:
+        return any(c.sensitive() for c in self.children)
+
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         return apply_filters(self.children, resources, event)
 
@@ -138,7 +167,7 @@ class OrFilter(AndFilter):
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         matched: set[int] = set()
         remaining = resources
-        for child in self.children:
+        for child in evaluation_order(self.children):
             if not remaining:
                 break
             matched.update(id(r) for r in run_filter(child, remaining, event))

@@ -76,6 +76,8 @@ def check_tz(data: dict) -> list[str]:
 class MarkedForOp(Filter):
     """Resources marked for `op` whose date has come (less `skew` days / `skew_hours`)."""
 
+    api_free = True
+
     schema = {
         "tag": {"type": "string"},
         "op": {"type": "string"},

@@ -267,6 +267,7 @@ class ValueMatcher:
 class ValueFilter(Filter):
     """Compare a field of the resource with a value."""
 
+    api_free = True
     schema = {
         "key": {"type": "string"},
         "value": {},
@@ -286,6 +287,10 @@ class ValueFilter(Filter):
             # As in Custodian: a value filter needs a key and a value to compare.
             problems += [f"missing required key {k!r}" for k in ("key", "value") if k not in data]
         return problems + check_value_data(data)
+
+    def sensitive(self) -> bool:
+        # resource_count compares the number of resources that reached it.
+        return self.data.get("value_type") == "resource_count" or super().sensitive()
 
     def required_keys(self) -> set[str]:
         keys = {key_root(k) for k in (self.data.get("key"),) if k}

@@ -275,6 +275,17 @@ class ResourceManager:
         return [r for r in resources if rt.resource_id(r) not in unevaluated]
 
     # --- details -------------------------------------------------------------------
+    def needs_no_detail(self, keys: Iterable[str]) -> bool:
+        """True when reading `keys` makes no detail call (no detail provides them,
+        and no catch-all detail would be asked for them)."""
+        wanted = set(keys)
+        details = self.resource_type.details
+        if not wanted or not details:
+            return True
+        if self.details_for(wanted):
+            return False
+        return not any(ANY_KEY in d.keys for d in details.values())
+
     def details_for(self, keys: Iterable[str]) -> list[str]:
         wanted = set(keys)
         return [name for name, d in self.resource_type.details.items() if wanted & set(d.keys)]
