@@ -91,14 +91,17 @@ def validate(paths: tuple[str, ...]) -> None:
 @click.option("--sandbox", is_flag=True, help="Run against an embedded moto account with demo resources.")
 @click.option("--denied-reads", type=click.Choice(["error", "warn"]), default="error", show_default=True,
               help="warn: resources whose reads were denied stay errored (never passed) but do not fail the run.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Policies and regions run at once (default 8).")
 @click.option("-v", "--verbose", count=True)
 def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[str, ...],
-        names: tuple[str, ...], profile: str | None, sandbox: bool, denied_reads: str, verbose: int) -> None:
+        names: tuple[str, ...], profile: str | None, sandbox: bool, denied_reads: str, jobs: int | None,
+        verbose: int) -> None:
     """Run policies against an account (pull mode)."""
     setup_logging(verbose)
     policies = load_or_exit(paths, names)
     from c7n_lite.aws.session import STOP
-    from c7n_lite.runner import default_region, run_policies
+    from c7n_lite.runner import DEFAULT_WORKERS, default_region, run_policies
     from c7n_lite.summary import Summary
     endpoint = None
     server = None
@@ -111,12 +114,11 @@ def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[st
         endpoint = server.endpoint
         click.echo(f"sandbox: demo account {server.account_id} at {endpoint}", err=True)
     summary = Summary(policies, dryrun)
-    STOP.clear()
     previous = _stop_on_interrupt()
     try:
         runs = run_policies(policies, output_dir, list(regions) or [default_region()], dryrun,
                             endpoint_url=endpoint, profile=profile, denied_reads_warn=denied_reads == "warn",
-                            on_result=summary.line)
+                            on_result=summary.line, workers=jobs or DEFAULT_WORKERS)
     finally:
         _restore_interrupt(previous)
         if server is not None:

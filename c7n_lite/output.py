@@ -7,6 +7,7 @@ import datetime
 import json
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,11 @@ class PolicyOutput:
         return path
 
     def start_log(self, logger: logging.Logger) -> None:
+        """This policy's log: the records of the thread running it (policies run at once)."""
         handler = logging.FileHandler(self.dir / LOG_FILE, mode="w", encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s - %(name)s - %(levelname)s - %(message)s"))
+        owner = threading.get_ident()
+        handler.addFilter(lambda record: record.thread == owner)
         logger.addHandler(handler)
         self._log_handler = handler
 

@@ -7,6 +7,7 @@ import os
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from c7n_lite import __version__
@@ -25,29 +26,60 @@ def default_region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
 
 
+DEFAULT_WORKERS = int(os.environ.get("C7N_LITE_WORKERS", "8"))
+
+
 def run_policies(policies: list[dict], output_dir: str, regions: list[str], dryrun: bool,
                  endpoint_url: str | None = None, profile: str | None = None,
                  denied_reads_warn: bool = False,
-                 on_result: Callable[[PolicyRun], None] | None = None) -> list[PolicyRun]:
-    """Run each policy in each region; `on_result` hears of each run as it ends.
-    After Ctrl-C (`STOP`) the policy under way finishes its calls in flight and
-    no further policy starts."""
+                 on_result: Callable[[PolicyRun], None] | None = None,
+                 workers: int = DEFAULT_WORKERS) -> list[PolicyRun]:
+    """Run each policy in each region, up to `workers` at once: regions side by
+    side, and within a region its policies, which share one describe per type
+    and one read per detail (the session's cache).  Results come back, and
+    `on_result` hears of them, in a stable order (region, then policy).  After
+    Ctrl-C (`STOP`) the policies under way finish their calls in flight and no
+    further policy starts."""
     load_all()
+    STOP.clear()
     clock = clock_from_env()
-    runs: list[PolicyRun] = []
+    tasks = []
     for region in regions:
         session = AwsSession(region, profile=profile, endpoint_url=endpoint_url, dryrun=dryrun,
                              run_regions=tuple(regions))
         root = Path(output_dir) / region if len(regions) > 1 else Path(output_dir)
-        for data in policies:
-            if STOP.is_set():
-                return runs
-            skipped = skip_reason(data, session)
-            if skipped:
-                run = PolicyRun(data["name"], data["resource"], region, dryrun, skipped=skipped)
-            else:
-                run = run_one(data, session, root, dryrun, clock)
-            run.denied_reads_warn = denied_reads_warn
+        tasks += [(data, session, root) for data in policies]
+
+    def task(data: dict, session: AwsSession, root: Path, after: Future | None) -> PolicyRun | None:
+        if after is not None:
+            after.result()  # an earlier policy acting on this type goes first
+        if STOP.is_set():
+            return None
+        skipped = skip_reason(data, session)
+        if skipped:
+            run = PolicyRun(data["name"], data["resource"], session.region, dryrun, skipped=skipped)
+        else:
+            run = run_one(data, session, root, dryrun, clock)
+        run.denied_reads_warn = denied_reads_warn
+        return run
+
+    runs: list[PolicyRun] = []
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        # Policies that change resources run in their written order with the
+        # other policies of their type and region, so a later policy sees what
+        # an earlier one did (a deleted volume is gone); read-only ones overlap.
+        futures: list[Future] = []
+        acting: dict[tuple[str, str], Future] = {}
+        for data, session, root in tasks:
+            key = (session.region, str(data["resource"]).removeprefix("aws."))
+            future = pool.submit(task, data, session, root, acting.get(key))
+            if data.get("actions") and not dryrun:
+                acting[key] = future
+            futures.append(future)
+        for future in futures:
+            run = future.result()
+            if run is None:
+                continue
             runs.append(run)
             if on_result is not None:
                 on_result(run)

@@ -112,8 +112,8 @@ policies:
     def on_result(run):
         heard.append((run.policy, sum(1 for r in server.requests if r.service == "s3")))
     run_policies([s.data for s in specs], str(tmp_path / "out"), ["us-east-1"], True,
-                 endpoint_url=server.endpoint, on_result=on_result)
-    # `first` was reported before `second` listed any bucket
+                 endpoint_url=server.endpoint, on_result=on_result, workers=1)
+    # one at a time: `first` was reported before `second` listed any bucket
     assert heard[0] == ("first", 0) and heard[1][0] == "second" and heard[1][1] >= 1
 
 
@@ -127,7 +127,7 @@ def test_ctrl_c_finishes_the_calls_in_flight_records_them_and_exits_130(aws, cli
             os.kill(os.getpid(), signal.SIGINT)   # as Ctrl-C would, while the call is in flight
         return None
     server.hooks.append(interrupt)
-    result = cli("run", write_policies("""
+    result = cli("run", "-j", "1", write_policies("""
 policies:
   - name: tag-then-stop
     resource: aws.ec2
@@ -148,3 +148,23 @@ policies:
     assert any("interrupted" in e["error"] for e in meta["errors"])
     assert not (result.output_dir / "never-runs").exists()
     assert "tag-then-stop" in result.output and "interrupted: the rest did not run" in result.output
+
+
+def test_policies_run_at_once_report_in_a_stable_order(aws, server, write_policies, tmp_path):
+    from c7n_lite.runner import run_policies
+    from c7n_lite.schema import load_policies
+    launch(aws("ec2"), 2, {"env": "dev"})
+    text = "policies:\n" + "".join(f"  - name: p{n}\n    resource: aws.{'ec2' if n % 2 else 's3'}\n"
+                                    for n in range(8))
+    specs, _ = load_policies([write_policies(text)])
+    server.reset_log()
+    heard = []
+    runs = run_policies([s.data for s in specs], str(tmp_path / "out"), ["us-east-1", "us-west-2"], True,
+                        endpoint_url=server.endpoint, on_result=lambda r: heard.append((r.region, r.policy)),
+                        workers=8)
+    expected = [(region, f"p{n}") for region in ("us-east-1", "us-west-2") for n in range(8)]
+    assert heard == expected and [(r.region, r.policy) for r in runs] == expected
+    # one describe per type and region however many policies ran at once
+    describes = [r for r in server.requests if r.operation == "DescribeInstances"]
+    assert len(describes) == 2
+    assert sum(r.api_calls.get("ec2:DescribeInstances", 0) for r in runs) == 2

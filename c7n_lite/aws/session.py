@@ -5,6 +5,7 @@ boto3 is imported on first use, never at module import, so `validate`,
 """
 from __future__ import annotations
 
+import contextvars
 import datetime
 import os
 import threading
@@ -19,7 +20,11 @@ READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Scan", 
 # exponential backoff and full jitter; `max_attempts` counts retries, so 8 means
 # 9 tries in all, riding out ~20 s of throttling.
 DEFAULT_MAX_ATTEMPTS = int(os.environ.get("C7N_LITE_MAX_ATTEMPTS", "8"))
-MAX_POOL = 16
+MAX_POOL = 32
+
+# The API calls of the policy running in this context (a policy's thread and the
+# detail workers it starts), so that concurrent policies count their own.
+POLICY_CALLS: contextvars.ContextVar[Counter | None] = contextvars.ContextVar("policy_calls", default=None)
 
 # Called with every client a session creates, after its own handlers are
 # registered.  A test or instrumentation hook (e.g. fault injection through a
@@ -59,8 +64,17 @@ class AwsSession:
         self._lock = threading.Lock()
         self._account_id: str | None = None
         # Describe results and fetched details of this run and region, shared by
-        # its policies (see resources.core.ResourceManager).
+        # its policies (see resources.core.ResourceManager); one lock per entry,
+        # so that policies running at once describe and fetch each thing once.
         self.resource_cache: dict = {}
+        self._cache_locks: dict[Any, threading.Lock] = {}
+
+    def cache_lock(self, key: Any) -> threading.Lock:
+        with self._lock:
+            lock = self._cache_locks.get(key)
+            if lock is None:
+                lock = self._cache_locks[key] = threading.Lock()
+            return lock
 
     @property
     def interrupted(self) -> bool:
@@ -113,13 +127,20 @@ class AwsSession:
         _, service, operation = event_name.split(".", 2)
         if self.dryrun and not is_read_only(operation):
             raise DryRunViolation(f"dry run: refusing to call {service}:{operation}")
-        self.api_calls[f"{service}:{operation}"] += 1
+        key = f"{service}:{operation}"
+        with self._lock:
+            self.api_calls[key] += 1
+            mine = POLICY_CALLS.get()
+            if mine is not None:
+                mine[key] += 1
 
     @property
     def account_id(self) -> str:
         if self._account_id is None:
-            self._account_id = os.environ.get("C7N_LITE_ACCOUNT_ID") or \
-                self.client("sts").get_caller_identity()["Account"]
+            with self.cache_lock("account_id"):  # one STS call, whichever policy asks first
+                if self._account_id is None:
+                    self._account_id = os.environ.get("C7N_LITE_ACCOUNT_ID") or \
+                        self.client("sts").get_caller_identity()["Account"]
         return self._account_id
 
     @property

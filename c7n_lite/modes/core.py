@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from c7n_lite.actions.core import DONE, FAILED, GONE, SKIPPED, Outcome
+from c7n_lite.aws.session import POLICY_CALLS
 from c7n_lite.plugin import Plugin
 from c7n_lite.policy import Policy
 from c7n_lite.resources.outcomes import Unevaluated
@@ -119,7 +121,8 @@ def run_policy(policy: Policy, dryrun: bool, fetch: Callable[[], list[dict]],
     and count its API calls.  A failure is recorded in the run, never raised."""
     run = PolicyRun(policy.name, policy.resource_type.type, policy.region, dryrun)
     policy.manager.unevaluated = Unevaluated()  # a warm Lambda runs the same policy again
-    before = dict(policy.session.api_calls)
+    calls: Counter[str] = Counter()
+    token = POLICY_CALLS.set(calls)
     start = time.perf_counter()
     try:
         if not policy.conditions_met(event):
@@ -129,8 +132,10 @@ def run_policy(policy: Policy, dryrun: bool, fetch: Callable[[], list[dict]],
     except Exception as exc:  # noqa: BLE001 - reported per policy; the run goes on
         log.error("policy %s: %s", policy.name, exc, exc_info=log.isEnabledFor(logging.DEBUG))
         run.errors.append({"stage": "resources", "error": str(exc)})
+    finally:
+        POLICY_CALLS.reset(token)
     run.duration = time.perf_counter() - start
-    run.api_calls = api_call_delta(before, policy.session.api_calls)
+    run.api_calls = dict(calls)
     return run
 
 
@@ -186,6 +191,3 @@ def evaluate(policy: Policy, resources: list[dict], run: PolicyRun, event: dict 
     act(policy, matched, run, event)
     return matched
 
-
-def api_call_delta(before: dict[str, int], after: Any) -> dict[str, int]:
-    return {k: v - before.get(k, 0) for k, v in after.items() if v - before.get(k, 0)}

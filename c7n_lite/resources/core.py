@@ -8,6 +8,7 @@ actually reads, in parallel, once per resource.
 """
 from __future__ import annotations
 
+import contextvars
 import datetime
 import json
 from collections.abc import Callable, Iterable
@@ -225,10 +226,12 @@ class ResourceManager:
         key = self._describe_key()
         cache = self._cache()
         if key not in cache:
-            try:
-                cache[key] = rt.enumerate(self.session)
-            except Exception as exc:  # noqa: BLE001 - re-raised with context
-                raise ResourceFetchError(f"describing {rt.type} failed: {exc}") from exc
+            with self.session.cache_lock(key):
+                if key not in cache:
+                    try:
+                        cache[key] = rt.enumerate(self.session)
+                    except Exception as exc:  # noqa: BLE001 - re-raised with context
+                        raise ResourceFetchError(f"describing {rt.type} failed: {exc}") from exc
         # Shallow copies per call (i.e. per policy): what one policy's filters note
         # on a resource (e.g. the rules `ingress` matched) must not reach another
         # policy's actions (`remove-permissions` revoking rules it never matched).
@@ -310,10 +313,12 @@ class ResourceManager:
         rt = self.resource_type
         # Fetched fields (or the failure) by resource id: each policy has its own
         # copies of the resources, and each gets what any policy of the run fetched.
-        fetched: dict[str, dict | FailedRead] = self._cache().setdefault(("detail", rt.type, name), {})
-        todo = [r for r in resources if rt.resource_id(r) not in fetched]
-        if todo:
-            self._fetch_detail(name, todo, fetched)
+        key = ("detail", rt.type, name)
+        with self.session.cache_lock(key):
+            fetched: dict[str, dict | FailedRead] = self._cache().setdefault(key, {})
+            todo = [r for r in resources if rt.resource_id(r) not in fetched]
+            if todo:
+                self._fetch_detail(name, todo, fetched)
         gone = []
         for resource in resources:
             found = fetched.get(rt.resource_id(resource), {})
@@ -349,8 +354,10 @@ class ResourceManager:
         if len(units) == 1:
             results = [fetch(units[0])]
         else:
+            # Each worker runs in a copy of this context: its calls count for this policy.
+            context = contextvars.copy_context()
             with ThreadPoolExecutor(max_workers=min(DETAIL_WORKERS, len(units))) as pool:
-                results = list(pool.map(fetch, units))
+                results = list(pool.map(lambda unit: context.copy().run(fetch, unit), units))
         for unit, fields in zip(units, results, strict=True):
             for resource, found in zip(unit, fields, strict=True):
                 fetched[rt.resource_id(resource)] = found
