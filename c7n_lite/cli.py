@@ -18,6 +18,7 @@ LAZY_COMMANDS = {
     "gc": "c7n_lite.deploy.commands:gc",
     "invoke": "c7n_lite.deploy.commands:invoke",
     "report": "c7n_lite.report.commands:report",
+    "org": "c7n_lite.org.commands:org",
 }
 
 

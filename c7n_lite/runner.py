@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from c7n_lite import __version__
@@ -29,53 +30,72 @@ def default_region() -> str:
 DEFAULT_WORKERS = int(os.environ.get("C7N_LITE_WORKERS", "8"))
 
 
+@dataclass
+class Unit:
+    """One account and region of a run: its session, where its outputs go, its policies."""
+
+    session: AwsSession
+    root: Path
+    policies: list[dict]
+    account: str = ""
+
+
 def run_policies(policies: list[dict], output_dir: str, regions: list[str], dryrun: bool,
                  endpoint_url: str | None = None, profile: str | None = None,
                  denied_reads_warn: bool = False,
                  on_result: Callable[[PolicyRun], None] | None = None,
                  workers: int = DEFAULT_WORKERS) -> list[PolicyRun]:
-    """Run each policy in each region, up to `workers` at once: regions side by
-    side, and within a region its policies, which share one describe per type
-    and one read per detail (the session's cache).  Results come back, and
-    `on_result` hears of them, in a stable order (region, then policy).  After
-    Ctrl-C (`STOP`) the policies under way finish their calls in flight and no
-    further policy starts."""
-    load_all()
-    STOP.clear()
-    clock = clock_from_env()
-    tasks = []
+    """Run each policy in each region of one account (see `run_units`)."""
+    units = []
     for region in regions:
         session = AwsSession(region, profile=profile, endpoint_url=endpoint_url, dryrun=dryrun,
                              run_regions=tuple(regions))
         root = Path(output_dir) / region if len(regions) > 1 else Path(output_dir)
-        tasks += [(data, session, root) for data in policies]
+        units.append(Unit(session, root, policies))
+    return run_units(units, dryrun, denied_reads_warn, on_result, workers)
 
-    def task(data: dict, session: AwsSession, root: Path, after: Future | None) -> PolicyRun | None:
+
+def run_units(units: list[Unit], dryrun: bool, denied_reads_warn: bool = False,
+              on_result: Callable[[PolicyRun], None] | None = None,
+              workers: int = DEFAULT_WORKERS) -> list[PolicyRun]:
+    """Run every unit's policies, up to `workers` at once: accounts and regions
+    side by side, and within a unit its policies, which share one describe per
+    type and one read per detail (the unit session's cache).  Results come
+    back, and `on_result` hears of them, in a stable order (unit, then policy).
+    After Ctrl-C (`STOP`) the policies under way finish their calls in flight
+    and no further policy starts."""
+    load_all()
+    STOP.clear()
+    clock = clock_from_env()
+
+    def task(data: dict, unit: Unit, after: Future | None) -> PolicyRun | None:
         if after is not None:
             after.result()  # an earlier policy acting on this type goes first
         if STOP.is_set():
             return None
-        skipped = skip_reason(data, session)
+        skipped = skip_reason(data, unit.session)
         if skipped:
-            run = PolicyRun(data["name"], data["resource"], session.region, dryrun, skipped=skipped)
+            run = PolicyRun(data["name"], data["resource"], unit.session.region, dryrun, skipped=skipped)
         else:
-            run = run_one(data, session, root, dryrun, clock)
+            run = run_one(data, unit.session, unit.root, dryrun, clock)
         run.denied_reads_warn = denied_reads_warn
+        run.account = unit.account
         return run
 
     runs: list[PolicyRun] = []
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         # Policies that change resources run in their written order with the
-        # other policies of their type and region, so a later policy sees what
+        # other policies of their type in the unit, so a later policy sees what
         # an earlier one did (a deleted volume is gone); read-only ones overlap.
         futures: list[Future] = []
-        acting: dict[tuple[str, str], Future] = {}
-        for data, session, root in tasks:
-            key = (session.region, str(data["resource"]).removeprefix("aws."))
-            future = pool.submit(task, data, session, root, acting.get(key))
-            if data.get("actions") and not dryrun:
-                acting[key] = future
-            futures.append(future)
+        acting: dict[tuple[int, str], Future] = {}
+        for unit in units:
+            for data in unit.policies:
+                key = (id(unit), str(data["resource"]).removeprefix("aws."))
+                future = pool.submit(task, data, unit, acting.get(key))
+                if data.get("actions") and not dryrun:
+                    acting[key] = future
+                futures.append(future)
         for future in futures:
             run = future.result()
             if run is None:

@@ -74,6 +74,8 @@ class PolicyRun:
     # `--denied-reads warn`: resources errored only by denied reads do not fail
     # the run (they stay errored, never passed).
     denied_reads_warn: bool = False
+    # The account's name in an organisation run (c7n-lite org run), else "".
+    account: str = ""
 
     @property
     def errored(self) -> int:

@@ -1,0 +1,33 @@
+"""Each account's role, assumed through STS from the caller's credentials, and
+refreshed before it expires on long runs."""
+from __future__ import annotations
+
+from typing import Any
+
+SESSION_NAME = "c7n-lite"
+
+
+def assumed_session(role_arn: str, region: str, endpoint_url: str | None = None,
+                    profile: str | None = None, external_id: str | None = None) -> Any:
+    """A boto3 session acting as `role_arn` (one AssumeRole now, again before expiry)."""
+    import boto3
+    from botocore.credentials import RefreshableCredentials
+    from botocore.session import get_session
+
+    base = boto3.Session(profile_name=profile, region_name=region)
+    sts = base.client("sts", region_name=region, endpoint_url=endpoint_url)
+
+    def fetch() -> dict:
+        params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME}
+        if external_id:
+            params["ExternalId"] = external_id
+        creds = sts.assume_role(**params)["Credentials"]
+        return {"access_key": creds["AccessKeyId"], "secret_key": creds["SecretAccessKey"],
+                "token": creds["SessionToken"], "expiry_time": creds["Expiration"].isoformat()}
+
+    credentials = RefreshableCredentials.create_from_metadata(
+        metadata=fetch(), refresh_using=fetch, method="sts-assume-role")
+    botocore_session = get_session()
+    botocore_session._credentials = credentials
+    botocore_session.set_config_variable("region", region)
+    return boto3.Session(botocore_session=botocore_session, region_name=region)
