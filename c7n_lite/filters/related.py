@@ -38,15 +38,17 @@ def related_by_id(manager: Any, ids: Iterable[str], fetch_missing: bool = False)
     wanted = set(ids)
     index_key = ("by-id", rt.type)
     cache = manager._cache()
-    index = cache.get(index_key)
-    if index is None:
-        index = cache[index_key] = {rt.resource_id(r): r for r in manager.resources()}
-    if fetch_missing:
-        missing = sorted(i for i in wanted if i not in index)
-        if missing:
-            found = {rt.resource_id(r): r for r in manager.get_resources(missing)}
-            for rid in missing:
-                index[rid] = found.get(rid)
+    # Policies running at once share the index and its fetches: one each per run.
+    with manager.session.cache_lock(index_key):
+        index = cache.get(index_key)
+        if index is None:
+            index = cache[index_key] = {rt.resource_id(r): r for r in manager.resources()}
+        if fetch_missing:
+            missing = sorted(i for i in wanted if i not in index)
+            if missing:
+                found = {rt.resource_id(r): r for r in manager.get_resources(missing)}
+                for rid in missing:
+                    index[rid] = found.get(rid)
     return {rid: index[rid] for rid in wanted if index.get(rid) is not None}
 
 
