@@ -115,15 +115,28 @@ def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[st
         endpoint = server.endpoint
         click.echo(f"sandbox: demo account {server.account_id} at {endpoint}", err=True)
     summary = Summary(policies, dryrun)
+    local_dir, publish, staging = output_dir, None, None
+    if output_dir.startswith("s3://"):
+        import tempfile
+
+        from c7n_lite.sinks import S3Sink
+        staging = tempfile.TemporaryDirectory(prefix="c7n-lite-run-")
+        local_dir = staging.name
+        try:
+            publish = S3Sink(output_dir, staging.name, profile, endpoint).publish
+        except ValueError as exc:
+            fail([str(exc)])
     previous = _stop_on_interrupt()
     try:
-        runs = run_policies(policies, output_dir, list(regions) or [default_region()], dryrun,
+        runs = run_policies(policies, local_dir, list(regions) or [default_region()], dryrun,
                             endpoint_url=endpoint, profile=profile, denied_reads_warn=denied_reads == "warn",
-                            on_result=summary.line, workers=jobs or DEFAULT_WORKERS)
+                            on_result=summary.line, workers=jobs or DEFAULT_WORKERS, publish=publish)
     finally:
         _restore_interrupt(previous)
         if server is not None:
             server.stop()
+        if staging is not None:
+            staging.cleanup()
     interrupted = STOP.is_set()
     ok = summary.totals(runs, output_dir, interrupted)
     sys.exit(130 if interrupted else 0 if ok else 1)

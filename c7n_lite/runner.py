@@ -38,20 +38,23 @@ class Unit:
     root: Path
     policies: list[dict]
     account: str = ""
+    # Called with each policy's output directory once it is written (S3 records).
+    publish: Callable[[Path], None] | None = None
 
 
 def run_policies(policies: list[dict], output_dir: str, regions: list[str], dryrun: bool,
                  endpoint_url: str | None = None, profile: str | None = None,
                  denied_reads_warn: bool = False,
                  on_result: Callable[[PolicyRun], None] | None = None,
-                 workers: int = DEFAULT_WORKERS) -> list[PolicyRun]:
+                 workers: int = DEFAULT_WORKERS,
+                 publish: Callable[[Path], None] | None = None) -> list[PolicyRun]:
     """Run each policy in each region of one account (see `run_units`)."""
     units = []
     for region in regions:
         session = AwsSession(region, profile=profile, endpoint_url=endpoint_url, dryrun=dryrun,
                              run_regions=tuple(regions))
         root = Path(output_dir) / region if len(regions) > 1 else Path(output_dir)
-        units.append(Unit(session, root, policies))
+        units.append(Unit(session, root, policies, publish=publish))
     return run_units(units, dryrun, denied_reads_warn, on_result, workers)
 
 
@@ -78,6 +81,8 @@ def run_units(units: list[Unit], dryrun: bool, denied_reads_warn: bool = False,
             run = PolicyRun(data["name"], data["resource"], unit.session.region, dryrun, skipped=skipped)
         else:
             run = run_one(data, unit.session, unit.root, dryrun, clock)
+            if unit.publish is not None:
+                publish_outputs(unit.publish, unit.root / data["name"], run)
         run.denied_reads_warn = denied_reads_warn
         run.account = unit.account
         return run
@@ -104,6 +109,15 @@ def run_units(units: list[Unit], dryrun: bool, denied_reads_warn: bool = False,
             if on_result is not None:
                 on_result(run)
     return runs
+
+
+def publish_outputs(publish: Callable[[Path], None], directory: Path, run: PolicyRun) -> None:
+    """Send the policy's records on (S3); a failure is that policy's error."""
+    try:
+        publish(directory)
+    except Exception as exc:  # noqa: BLE001 - recorded; the run goes on
+        log.error("policy %s: publishing %s failed: %s", run.policy, directory, exc)
+        run.errors.append({"stage": "output", "error": f"publishing the records failed: {exc}"})
 
 
 def skip_reason(data: dict, session: AwsSession) -> str | None:

@@ -126,3 +126,22 @@ def test_org_accounts_writes_the_accounts_file_from_organizations(server, cli, t
     assert everyone.exit_code == 0
     names = {a["name"] for a in yaml.safe_load(target.read_text())["accounts"]}
     assert {"alpha", "beta"} <= names
+
+
+def test_records_in_s3_and_a_report_read_back_from_them(server, cli, write_policies, tmp_path, aws):
+    seed(server)
+    aws("s3").create_bucket(Bucket="audit-records")
+    result = cli("org", "run", "-c", accounts_file(tmp_path, ACCOUNTS[:3]), "-s", "s3://audit-records/org",
+                 "-u", write_policies(POLICY), "--dryrun")
+    assert result.exit_code == 0, result.output
+    keys = {o["Key"] for o in aws("s3").list_objects_v2(Bucket="audit-records")["Contents"]}
+    assert "org/acct-0/us-east-1/team-instances/resources.json" in keys
+    assert "org/acct-2/us-west-2/buckets/metadata.json" in keys
+    doc = json.loads(cli("report", "s3://audit-records/org", "-f", "json").output)
+    by_scope = {(s["account"], s["region"]): s for s in doc["scopes"]}
+    assert set(by_scope) == {(a, r) for a in ACCOUNTS[:3] for r in REGIONS}
+    assert by_scope[(ACCOUNTS[0], "us-east-1")]["failed"] == 2   # its team's instance and its bucket
+    single = cli("run", "--dryrun", "-s", "s3://audit-records/single", write_policies(POLICY.replace(
+        '"{owner}"', "team-0")))
+    assert single.exit_code == 0, single.output
+    assert cli("report", "s3://audit-records/nothing-here").exit_code == 2

@@ -73,6 +73,17 @@ def org_run(config: str, output_dir: str, policy_files: tuple[str, ...], regions
         _fail(f"{config}: no account matches the selection")
     policies = load_or_exit(policy_files, policy_names)
     endpoint = os.environ.get("AWS_ENDPOINT_URL") or None
+    local_dir, publish, staging = output_dir, None, None
+    if output_dir.startswith("s3://"):
+        import tempfile
+
+        from c7n_lite.sinks import S3Sink
+        staging = tempfile.TemporaryDirectory(prefix="c7n-lite-org-")
+        local_dir = staging.name
+        try:
+            publish = S3Sink(output_dir, staging.name, profile, endpoint).publish
+        except ValueError as exc:
+            _fail(str(exc))
     sessions = account_sessions(accounts, (regions or ("us-east-1",))[0], endpoint, profile, jobs)
     units: list[Unit] = []
     failed: dict[str, str] = {}
@@ -86,7 +97,7 @@ def org_run(config: str, output_dir: str, policy_files: tuple[str, ...], regions
             session = AwsSession(region, endpoint_url=endpoint, dryrun=dryrun, boto_session=found,
                                  run_regions=tuple(account_regions))
             data = [expand_variables(p, account.variables(region)) for p in policies]
-            units.append(Unit(session, Path(output_dir) / account.name / region, data, account.name))
+            units.append(Unit(session, Path(local_dir) / account.name / region, data, account.name, publish))
     by_account: dict[str, list] = defaultdict(list)
     expected = {a.name: len(list(regions or a.regions or ["us-east-1"])) * len(policies) for a in accounts
                 if a.account_id not in failed}
@@ -103,7 +114,11 @@ def org_run(config: str, output_dir: str, policy_files: tuple[str, ...], regions
         if len(by_account[run.account]) == expected.get(run.account):
             done[0] += 1
             click.echo(account_line(done[0], total, run.account, by_account[run.account]))
-    runs = run_units(units, dryrun, on_result=on_result, workers=jobs)
+    try:
+        runs = run_units(units, dryrun, on_result=on_result, workers=jobs)
+    finally:
+        if staging is not None:
+            staging.cleanup()
     bad = sum(1 for r in runs if not r.skipped and not r.ok)
     click.echo(f"{total} accounts, {len(runs)} policy runs, {sum(len(r.matched) for r in runs)} resources matched"
                f"{f', {len(failed)} account(s) FAILED' if failed else ''}"

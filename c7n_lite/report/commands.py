@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -39,6 +40,26 @@ def gate(findings: Findings, threshold: str) -> list[str]:
     return reasons
 
 
+def _local_copies(output_dirs: tuple[str, ...], staging: Path) -> list[str]:
+    """Local directories as they are; an s3://bucket/prefix copied down first."""
+    from c7n_lite.sinks import download_prefix, is_s3
+    local = []
+    for index, location in enumerate(output_dirs):
+        if not is_s3(location):
+            local.append(location)
+            continue
+        target = staging / str(index)
+        try:
+            count = download_prefix(location, target)
+        except Exception as exc:  # noqa: BLE001 - one line for the user
+            from c7n_lite.aws.session import error_code, error_message
+            raise ReportError(f"{location}: {error_code(exc)}: {error_message(exc)}") from None
+        if not count:
+            raise ReportError(f"{location}: no objects under that prefix")
+        local.append(str(target))
+    return local
+
+
 @click.command()
 @click.argument("output_dirs", nargs=-1, required=True, metavar="OUTDIR...")
 @click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)),
@@ -52,11 +73,12 @@ def report(output_dirs: tuple[str, ...], fmt: str | None, output: str | None, fa
     """Compliance report from the output dirs of `c7n-lite run` (several: accounts, regions, dates)."""
     if fmt is None:
         fmt = SUFFIX_FORMATS.get(Path(output).suffix.lower(), "table") if output else "table"
-    try:
-        findings = collect(list(output_dirs))
-    except ReportError as exc:
-        click.echo(f"report: {exc}", err=True)
-        sys.exit(EXIT_INPUT)
+    with tempfile.TemporaryDirectory(prefix="c7n-lite-report-") as staging:
+        try:
+            findings = collect(_local_copies(output_dirs, Path(staging)))
+        except ReportError as exc:
+            click.echo(f"report: {exc}", err=True)
+            sys.exit(EXIT_INPUT)
     text = render(findings, fmt)
     if output:
         try:
