@@ -10,6 +10,8 @@ Operational settings come from the environment:
   C7N_LITE_LOG_LEVEL=INFO  DEBUG, INFO, WARNING, ERROR
   C7N_LITE_OUTPUT=summary  summary: one JSON line per event; resources: also the matched resources
   C7N_LITE_PACKAGE=DIR     where policy.json and config.json are (default: the archive's root)
+  C7N_LITE_OUTPUT_DIR=s3://bucket/prefix  (or execution-options output_dir) each run's
+                           resources.json and metadata.json, under <account>/<region>/<policy>/
 """
 from __future__ import annotations
 
@@ -87,6 +89,18 @@ def cold_start() -> tuple[Any, Any, dict]:
     return _loaded
 
 
+def _publish(output_dir: str, policy: Any, run: Any, started: float) -> str:
+    """The run's resources.json and metadata.json in S3 (execution-options
+    output_dir), where `c7n-lite report` reads them."""
+    from c7n_lite.aws.session import AwsSession, error_code, error_message
+    from c7n_lite.records import publish_to_s3
+    writer = AwsSession(policy.region, endpoint_url=policy.session.endpoint_url)
+    try:
+        return publish_to_s3(output_dir, policy.data, run, policy.session, started, writer.client("s3"))
+    except Exception as exc:  # noqa: BLE001 - reported in the summary, not raised
+        return f"error: writing the record to {output_dir} failed: {error_code(exc)}: {error_message(exc)}"
+
+
 def handler(event: dict, context: Any = None) -> dict:
     """Run the policy for one event; returns (and logs) what it did."""
     policy, mode, config = cold_start()
@@ -114,6 +128,11 @@ def handler(event: dict, context: Any = None) -> dict:
         "api_calls": run.api_calls,
         "duration": round(time.time() - started, 4),
     }
+    output_dir = _setting(config, "C7N_LITE_OUTPUT_DIR", "output_dir", "")
+    if output_dir.startswith("s3://") and not run.skipped:
+        summary["record"] = _publish(output_dir, policy, run, started)
+        if summary["record"].startswith("error"):
+            summary["errors"].append({"stage": "output", "error": summary["record"]})
     level = logging.ERROR if summary["errors"] else logging.INFO
     log.log(level, "policy %s: %s", policy.name, "skipped" if run.skipped else "done",
             extra={"fields": {"summary": summary}})

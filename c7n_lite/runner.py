@@ -5,19 +5,18 @@ import datetime
 import logging
 import os
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from c7n_lite import __version__
 from c7n_lite.aws.session import STOP, AwsSession
 from c7n_lite.clock import clock_from_env
 from c7n_lite.modes.core import PolicyRun
 from c7n_lite.modes.pull import run_scan
 from c7n_lite.output import EVALUATED_FILE, METADATA_FILE, PLAN_FILE, RESOURCES_FILE, PolicyOutput
 from c7n_lite.policy import Policy, resource_type_for
+from c7n_lite.records import run_metadata
 from c7n_lite.registry import load_all, modes
 
 log = logging.getLogger("c7n_lite")
@@ -178,38 +177,4 @@ def write_outputs(output: PolicyOutput, data: dict, run: PolicyRun, session: Aws
             seen[action.action] = seen.get(action.action, 0) + 1
             suffix = f"-{seen[action.action]}" if seen[action.action] > 1 else ""
             output.write_json(f"action-{action.action}{suffix}.json", [o.to_dict() for o in action.outcomes])
-    output.write_json(METADATA_FILE, metadata(data, run, session, started))
-
-
-def metadata(data: dict, run: PolicyRun, session: AwsSession, started: float) -> dict:
-    account = None
-    try:
-        account = session.account_id
-    except Exception:  # noqa: BLE001 - metadata must still be written without credentials
-        pass
-    return {
-        "policy": data,
-        "version": __version__,
-        "execution": {
-            "id": str(uuid.uuid4()),
-            "start": datetime.datetime.fromtimestamp(started, datetime.timezone.utc).isoformat(),
-            "end_time": datetime.datetime.now(datetime.timezone.utc).isoformat(),
-            "duration": round(run.duration, 4),
-            "dryrun": run.dryrun,
-            "mode": (data.get("mode") or {}).get("type", "pull"),
-        },
-        "account_id": account,
-        "region": run.region,
-        "resource_type": run.resource,
-        # evaluated = matched + passed + errored; gone: deleted since described.
-        "counts": {"evaluated": run.evaluated, "matched": len(run.matched), "passed": run.passed,
-                   "errored": run.errored, "gone": run.gone},
-        "status": run.status,
-        "api_calls": {"total": sum(run.api_calls.values()), "by_operation": run.api_calls},
-        "actions": [a.summary() for a in run.actions],
-        "errors": run.all_errors(),
-        "metrics": [
-            {"MetricName": "ResourceCount", "Value": len(run.matched), "Unit": "Count"},
-            {"MetricName": "ResourceTime", "Value": round(run.duration, 4), "Unit": "Seconds"},
-        ],
-    }
+    output.write_json(METADATA_FILE, run_metadata(data, run, session, started))

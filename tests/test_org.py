@@ -145,3 +145,31 @@ def test_records_in_s3_and_a_report_read_back_from_them(server, cli, write_polic
         '"{owner}"', "team-0")))
     assert single.exit_code == 0, single.output
     assert cli("report", "s3://audit-records/nothing-here").exit_code == 2
+
+
+def test_a_lambda_run_leaves_its_record_in_s3_and_the_report_counts_it(server, aws, cli, write_policies):
+    from c7n_lite.deploy.archive import build
+    from c7n_lite.deploy.invoke import invoke
+    from c7n_lite.schema import load_policies
+    from tests.test_handler import sample
+    aws("s3").create_bucket(Bucket="lambda-records")
+    ec2 = aws("ec2")
+    ec2.run_instances(ImageId="ami-12c6146b", MinCount=2, MaxCount=2)
+    specs, errors = load_policies([write_policies("""
+policies:
+  - name: nightly-untagged
+    resource: aws.ec2
+    mode:
+      type: periodic
+      schedule: "rate(1 day)"
+      execution-options: {output_dir: "s3://lambda-records/custodian"}
+    filters: [{"tag:Owner": absent}]
+""")])
+    assert not errors
+    summary = invoke(build(specs[0].data).data, sample("scheduled.json")).summary
+    assert summary["errors"] == [], summary
+    assert summary["record"] == "s3://lambda-records/custodian/123456789012/us-east-1/nightly-untagged/"
+    doc = json.loads(cli("report", "s3://lambda-records/custodian", "-f", "json").output)
+    [policy] = doc["policies"]
+    assert (policy["name"], policy["failed"], policy["evaluated"]) == ("nightly-untagged", 2, 2)
+    assert policy["execution"]["mode"] == "periodic"
