@@ -12,9 +12,10 @@ def assumed_session(role_arn: str, region: str, endpoint_url: str | None = None,
     """A boto3 session acting as `role_arn` (one AssumeRole now, again before expiry)."""
     import boto3
     from botocore.credentials import RefreshableCredentials
-    from botocore.session import get_session
 
-    base = boto3.Session(profile_name=profile, region_name=region)
+    from c7n_lite.aws.session import new_botocore_session
+
+    base = boto3.Session(botocore_session=new_botocore_session(), profile_name=profile, region_name=region)
     sts = base.client("sts", region_name=region, endpoint_url=endpoint_url)
 
     def fetch() -> dict:
@@ -27,7 +28,7 @@ def assumed_session(role_arn: str, region: str, endpoint_url: str | None = None,
 
     credentials = RefreshableCredentials.create_from_metadata(
         metadata=fetch(), refresh_using=fetch, method="sts-assume-role")
-    botocore_session = get_session()
+    botocore_session = new_botocore_session()
     botocore_session._credentials = credentials
     botocore_session.set_config_variable("region", region)
     return boto3.Session(botocore_session=botocore_session, region_name=region)
