@@ -15,6 +15,24 @@ from c7n_lite.aws.session import AwsSession, error_code
 from c7n_lite.deploy.target import MANAGED_TAG, MANAGED_VALUE, POLICY_TAG, ROLE_PREFIX, Target
 
 INLINE_POLICY = "c7n-lite-policy"
+# What every function needs besides its policy's own: write its log group, and
+# send traces when the mode turns X-Ray on.
+LOG_PERMISSIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
+TRACING_PERMISSIONS = ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
+# What the person (or pipeline) running `deploy` and `gc` needs: read and write
+# the roles, functions and rules c7n-lite manages, and pass the role to Lambda.
+DEPLOYER_PERMISSIONS = (
+    "events:DeleteRule", "events:DescribeRule", "events:ListRules", "events:ListTagsForResource",
+    "events:ListTargetsByRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets",
+    "events:TagResource",
+    "iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:GetRole",
+    "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:ListRoleTags",
+    "iam:ListRoles", "iam:PassRole", "iam:PutRolePolicy", "iam:TagRole", "iam:UpdateAssumeRolePolicy",
+    "lambda:AddPermission", "lambda:CreateFunction", "lambda:DeleteFunction", "lambda:GetFunction",
+    "lambda:GetPolicy", "lambda:ListFunctions", "lambda:ListTags", "lambda:TagResource",
+    "lambda:UntagResource", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration",
+    "sts:GetCallerIdentity",
+)
 TRUST = {"Version": "2012-10-17",
          "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
                         "Action": "sts:AssumeRole"}]}
@@ -27,11 +45,11 @@ def role_document(target: Target) -> dict:
     if target.permissions:
         statements.append({"Sid": "Policy", "Effect": "Allow", "Action": target.permissions, "Resource": "*"})
     statements.append({"Sid": "Logs", "Effect": "Allow",
-                       "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                       "Action": list(LOG_PERMISSIONS),
                        "Resource": [log_group, f"{log_group}:*"]})
     if target.mode.data.get("tracing") == "Active":
         statements.append({"Sid": "Tracing", "Effect": "Allow",
-                           "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], "Resource": "*"})
+                           "Action": list(TRACING_PERMISSIONS), "Resource": "*"})
     return {"Version": "2012-10-17", "Statement": statements}
 
 

@@ -53,6 +53,9 @@ class ResourceType:
     enum_op: ClassVar[str] = ""
     enum_path: ClassVar[str] = ""
     enum_params: ClassVar[dict] = {}
+    # The IAM action allowing enum_op, where its name is not the operation's
+    # (s3 list_buckets is allowed by s3:ListAllMyBuckets).
+    enum_permission: ClassVar[str | None] = None
     id: ClassVar[str] = ""
     name: ClassVar[str] = ""
     # ARN: either a key on the resource that holds it, or a format string with
@@ -97,7 +100,7 @@ class ResourceType:
     # --- facts derived from the declaration ---------------------------------
     @classmethod
     def read_permissions(cls) -> list[str]:
-        perms = [f"{cls.service}:{op_name(cls.enum_op)}"] if cls.enum_op else []
+        perms = [cls.enum_permission or f"{cls.service}:{op_name(cls.enum_op)}"] if cls.enum_op else []
         if cls.fetch_op:
             perms.append(f"{cls.service}:{op_name(cls.fetch_op)}")
         perms.extend(cls.extra_permissions)
