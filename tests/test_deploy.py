@@ -66,7 +66,7 @@ def test_deploy_creates_function_rule_target_and_permission(deployed, aws, cli, 
 
     rule = events.describe_rule(Name="custodian-ec2-untagged")
     assert json.loads(rule["EventPattern"]) == {
-        "detail-type": ["AWS API Call via CloudTrail"],
+        "source": ["aws.ec2"], "detail-type": ["AWS API Call via CloudTrail"],
         "detail": {"eventSource": ["ec2.amazonaws.com"], "eventName": ["RunInstances", "StartInstances"],
                    "errorCode": [{"exists": False}]}}
     assert events.describe_rule(Name="nightly-ec2-nightly")["ScheduleExpression"] == "rate(1 day)"
