@@ -28,6 +28,9 @@ class TagMethod:
     """Plans tag and untag calls for one family of resource types."""
 
     permissions: tuple[str, ...] = ()
+    # Those of `permissions` only removing tags needs (an action that only adds
+    # tags is not granted them).
+    untag_permissions: tuple[str, ...] = ()
 
     def tag(self, manager: ResourceManager, resources: list[dict], tags: dict[str, str],
             message: str = "") -> list[ApiCall]:
@@ -48,6 +51,7 @@ class BatchIdTags(TagMethod):
     ids_param: str = "Resources"
     batch: int = 1000
     permissions: tuple[str, ...] = ("ec2:CreateTags", "ec2:DeleteTags")
+    untag_permissions: tuple[str, ...] = ("ec2:DeleteTags",)
 
     def tag(self, manager: ResourceManager, resources: list[dict], tags: dict[str, str],
             message: str = "") -> list[ApiCall]:
@@ -73,6 +77,7 @@ class ArnTags(TagMethod):
     untag_op: str = ""
     arn_param: str = ""
     permissions: tuple[str, ...] = ()
+    untag_permissions: tuple[str, ...] = ()
 
     def _arn(self, manager: ResourceManager, resource: dict) -> str:
         return manager.resource_type.arn(resource, manager.session)
@@ -140,6 +145,7 @@ class TaggingApi(TagMethod):
 
     batch: int = 20
     permissions: tuple[str, ...] = ("tag:TagResources", "tag:UntagResources")
+    untag_permissions: tuple[str, ...] = ("tag:UntagResources",)
 
     def _calls(self, manager: ResourceManager, resources: list[dict], op: str, extra: dict,
                message: str) -> list[ApiCall]:
@@ -180,9 +186,9 @@ def _rgta_runner(op: str, params: dict) -> Any:
 
 EC2_TAGS = BatchIdTags()
 REDSHIFT_TAGS = ArnTags("redshift", "create_tags", "delete_tags", "ResourceName",
-                        ("redshift:CreateTags", "redshift:DeleteTags"))
+                        ("redshift:CreateTags", "redshift:DeleteTags"), ("redshift:DeleteTags",))
 SNS_TAGS = ArnTags("sns", "tag_resource", "untag_resource", "ResourceArn",
-                   ("sns:TagResource", "sns:UntagResource"))
+                   ("sns:TagResource", "sns:UntagResource"), ("sns:UntagResource",))
 S3_TAGS = BucketTags()
 TAGGING_API = TaggingApi()
 
@@ -212,8 +218,10 @@ def tag_method(resource_type: type[ResourceType]) -> TagMethod:
     return EC2_TAGS if resource_type.service == "ec2" else TAGGING_API
 
 
-def tag_permissions(resource_type: type[ResourceType] | None) -> set[str]:
-    """What tagging this type needs; every method's permissions when the type is unknown."""
+def tag_permissions(resource_type: type[ResourceType] | None, untag: bool = True) -> set[str]:
+    """What tagging this type needs (without removing tags unless `untag`); every
+    method's permissions when the type is unknown."""
     if resource_type is None:
         return set(ALL_TAG_PERMISSIONS)
-    return set(tag_method(resource_type).permissions)
+    method = tag_method(resource_type)
+    return set(method.permissions) - (set() if untag else set(method.untag_permissions))

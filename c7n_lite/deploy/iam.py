@@ -1,8 +1,10 @@
 """The function's role: created least-privilege unless the policy names one.
 
-The inline policy lists exactly what the policy declares it needs (resource
-reads, details, filters, actions — `Policy.permissions()`) plus writing its
-own CloudWatch log group, and X-Ray when tracing is on.
+The inline policy lists exactly what the policy needs (`policy_permissions`:
+reading its resource type and the details its filters and actions read, and
+each filter's and action's own needs) plus writing its own CloudWatch log
+group, and X-Ray when tracing is on.  A permission used only on resources the
+policy names (notify's topic) is granted on those ARNs alone.
 """
 from __future__ import annotations
 
@@ -42,8 +44,17 @@ def role_document(target: Target) -> dict:
     log_group = (f"arn:{target.partition}:logs:{target.region}:{target.account}:"
                  f"log-group:/aws/lambda/{target.function_name}")
     statements: list[dict] = []
-    if target.permissions:
-        statements.append({"Sid": "Policy", "Effect": "Allow", "Action": target.permissions, "Resource": "*"})
+    scoped = target.permission_resources
+    anywhere = [p for p in target.permissions if p not in scoped]
+    if anywhere:
+        statements.append({"Sid": "Policy", "Effect": "Allow", "Action": anywhere, "Resource": "*"})
+    by_resources: dict[tuple[str, ...], list[str]] = {}
+    for perm in target.permissions:
+        if perm in scoped:
+            by_resources.setdefault(tuple(sorted(scoped[perm])), []).append(perm)
+    for index, (arns, perms) in enumerate(sorted(by_resources.items()), 1):
+        statements.append({"Sid": f"PolicyScoped{index}", "Effect": "Allow", "Action": sorted(perms),
+                           "Resource": list(arns)})
     statements.append({"Sid": "Logs", "Effect": "Allow",
                        "Action": list(LOG_PERMISSIONS),
                        "Resource": [log_group, f"{log_group}:*"]})

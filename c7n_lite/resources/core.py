@@ -99,6 +99,16 @@ class ResourceType:
 
     # --- facts derived from the declaration ---------------------------------
     @classmethod
+    def details_needed(cls, keys: Iterable[str]) -> tuple[list[str], list[str]]:
+        """The details a read of `keys` makes the manager fetch: (those declaring one
+        of the keys, the catch-all ones fetched for a key no detail declares)."""
+        wanted = set(keys)
+        named = [name for name, d in cls.details.items() if wanted & set(d.keys)]
+        unclaimed = wanted - {k for d in cls.details.values() for k in d.keys}
+        catch_all = [name for name, d in cls.details.items() if ANY_KEY in d.keys] if unclaimed else []
+        return named, catch_all
+
+    @classmethod
     def read_permissions(cls) -> list[str]:
         perms = [cls.enum_permission or f"{cls.service}:{op_name(cls.enum_op)}"] if cls.enum_op else []
         if cls.fetch_op:
@@ -217,23 +227,22 @@ class ResourceManager:
             raise ResourceFetchError(f"fetching {self.resource_type.type} {ids} failed: {exc}") from exc
 
     def details_for(self, keys: Iterable[str]) -> list[str]:
-        wanted = set(keys)
-        return [name for name, d in self.resource_type.details.items() if wanted & set(d.keys)]
+        return self.resource_type.details_needed(keys)[0]
 
     def ensure_details(self, resources: list[dict], keys: Iterable[str]) -> None:
         """Fetch the details providing `keys`, once per resource, in parallel."""
         wanted = set(keys)
-        for name in self.details_for(wanted):
+        named, catch_all = self.resource_type.details_needed(wanted)
+        for name in named:
             self._ensure_detail(name, resources)
+        if not catch_all:
+            return
         details = self.resource_type.details
         unclaimed = wanted - {k for d in details.values() for k in d.keys}
-        if not unclaimed:
-            return
-        for name, detail in details.items():
-            if ANY_KEY in detail.keys:
-                lacking = [r for r in resources if not unclaimed.issubset(r)]
-                if lacking:
-                    self._ensure_detail(name, lacking)
+        for name in catch_all:
+            lacking = [r for r in resources if not unclaimed.issubset(r)]
+            if lacking:
+                self._ensure_detail(name, lacking)
 
     def _ensure_detail(self, name: str, resources: list[dict]) -> None:
         rt = self.resource_type
