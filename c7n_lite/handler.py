@@ -28,6 +28,8 @@ TRUE = ("1", "true", "yes", "on")
 
 log = logging.getLogger("c7n_lite")
 _loaded: tuple[Any, Any, dict] | None = None
+# Events refused since the container started (not from AWS, or not this mode's).
+refused_events = 0
 
 
 class JsonLines(logging.Formatter):
@@ -103,7 +105,19 @@ def _publish(output_dir: str, policy: Any, run: Any, started: float) -> str:
 
 def handler(event: dict, context: Any = None) -> dict:
     """Run the policy for one event; returns (and logs) what it did."""
+    global refused_events
     policy, mode, config = cold_start()
+    refusal = mode.refusal(event)
+    if refusal:
+        refused_events += 1
+        summary = {"policy": policy.name, "mode": mode.type, "resource": policy.resource_type.type,
+                   "region": policy.region, "dryrun": policy.session.dryrun, "event": _event_summary(event),
+                   "refused": refusal, "refused_events": refused_events, "skipped": None,
+                   "evaluated": 0, "evaluated_ids": [], "matched": [], "actions": [], "errors": [],
+                   "api_calls": {}}
+        log.warning("policy %s: event refused: %s", policy.name, refusal,
+                    extra={"fields": {"summary": summary}})
+        return summary
     # Describe results are cached per session; a warm container must not reuse them.
     policy.session.resource_cache = {}
     started = time.time()
@@ -114,8 +128,8 @@ def handler(event: dict, context: Any = None) -> dict:
         "resource": policy.resource_type.type,
         "region": policy.region,
         "dryrun": run.dryrun,
-        "event": {"id": event.get("id"), "detail-type": event.get("detail-type"),
-                  "eventName": (event.get("detail") or {}).get("eventName")},
+        "event": _event_summary(event),
+        "refused": None,
         "skipped": run.skipped,
         "evaluated": run.evaluated,
         "evaluated_ids": run.evaluated_ids,
@@ -139,3 +153,11 @@ def handler(event: dict, context: Any = None) -> dict:
     if _setting(config, "C7N_LITE_OUTPUT", "output", "summary") == "resources":
         log.info("matched resources", extra={"fields": {"policy": policy.name, "resources": run.matched}})
     return summary
+
+
+def _event_summary(event: Any) -> dict:
+    if not isinstance(event, dict):
+        return {}
+    detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
+    return {"id": event.get("id"), "source": event.get("source"), "detail-type": event.get("detail-type"),
+            "eventName": detail.get("eventName")}

@@ -15,6 +15,9 @@ class Plugin:
     # Other resource types it looks up: their modules ship in a policy's Lambda
     # package and their read permissions join its role.
     related_types: ClassVar[tuple[str, ...]] = ()
+    # Top-level resource fields it reads: the details providing them are fetched
+    # at run time, and their permissions join a deployed policy's role.
+    reads: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def applies_to(cls, resource_type: Any) -> bool:
@@ -38,3 +41,15 @@ class Plugin:
         """What this use of the plugin needs; `resource_type` narrows plugins whose
         calls depend on it (tagging)."""
         return set(cls.permissions)
+
+    @classmethod
+    def reads_for(cls, data: dict) -> set[str]:
+        """The resource fields this use of the plugin reads (filters built from data
+        answer `required_keys()` instead)."""
+        return set(cls.reads)
+
+    @classmethod
+    def permission_resources(cls, data: dict) -> dict[str, list[str]]:
+        """Permission → the ARNs it is used on, for the permissions whose resources
+        the policy itself names (notify's topic); the others apply to `*`."""
+        return {}

@@ -146,15 +146,64 @@ def related_resource_types(plugins: list[tuple[type, dict]]) -> list[type[Resour
     return found
 
 
-def policy_permissions(data: dict) -> set[str]:
-    """What the policy needs: read the resource (and its details, and the related
-    types its filters look up), and each filter's and action's own needs."""
+def policy_reads(data: dict) -> dict[str, set[str]]:
+    """Resource type name → the fields of it the policy's filters and actions read:
+    what makes the manager fetch details at run time.  Needs no session."""
+    rt, plugins = policy_plugins(data)
+    reads: dict[str, set[str]] = {rt.type: set()}
+    # Filters are built as at run time (a manager without a session: building makes no call).
+    pending = build_filters(data.get("filters") or [], ResourceManager(rt, None))  # type: ignore[arg-type]
+    while pending:
+        f = pending.pop()
+        reads[rt.type] |= f.required_keys()
+        for name, keys in (getattr(f, "related_reads", dict)() or {}).items():
+            reads.setdefault(name, set()).update(keys)
+        pending.extend(getattr(f, "children", ()))
+    for cls, pdata in plugins:
+        if not issubclass(cls, Filter):
+            reads[rt.type] |= cls.reads_for(pdata)
+    return reads
+
+
+def detail_permissions(rt: type[ResourceType], keys: set[str]) -> set[str]:
+    """The permissions of the details the manager fetches for a read of `keys`."""
+    named, catch_all = rt.details_needed(keys)
+    return {p for name in named + catch_all for p in rt.details[name].permissions}
+
+
+def _read_permissions(data: dict) -> set[str]:
+    """Reading the resource, the details of it its filters and actions read, the
+    related types its filters look up and the details of them they read."""
     rt, plugins = policy_plugins(data)
     perms = set(rt.read_permissions())
-    for detail in rt.details.values():
-        perms.update(detail.permissions)
     for related in related_resource_types(plugins):
         perms.update(related.read_permissions())
+    for name, keys in policy_reads(data).items():
+        perms |= detail_permissions(rt if name == rt.type else resources.get(name), keys)
+    return perms
+
+
+def policy_permissions(data: dict) -> set[str]:
+    """What the policy needs: its reads (`_read_permissions`) and each filter's and
+    action's own needs."""
+    rt, plugins = policy_plugins(data)
+    perms = _read_permissions(data)
     for cls, pdata in plugins:
         perms.update(cls.all_permissions(pdata, rt))
     return perms
+
+
+def policy_permission_resources(data: dict) -> dict[str, list[str]]:
+    """Permission → the ARNs it may be scoped to, for the permissions every use of
+    which names its resources (notify's topic); the rest are granted on `*`."""
+    rt, plugins = policy_plugins(data)
+    scoped: dict[str, set[str]] = {}
+    anywhere = _read_permissions(data)
+    for cls, pdata in plugins:
+        named = cls.permission_resources(pdata)
+        for perm in cls.all_permissions(pdata, rt):
+            if named.get(perm):
+                scoped.setdefault(perm, set()).update(named[perm])
+            else:
+                anywhere.add(perm)
+    return {p: sorted(arns) for p, arns in scoped.items() if p not in anywhere}

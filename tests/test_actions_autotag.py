@@ -9,6 +9,7 @@ from c7n_lite.policy import Policy
 from c7n_lite.registry import load_all
 from tests.test_actions_ec2 import launch
 from tests.test_actions_tags import tags_of
+from tests.write_detector import writes
 
 IDENTITIES = {
     "iam-user": ({"type": "IAMUser", "userName": "alice", "principalId": "AIDAEXAMPLE",
@@ -87,5 +88,5 @@ policies:
     actions: [{type: auto-tag-user, tag: Owner}]
 """))
     assert result.exit_code == 0, result.output
-    assert server.writes() == []
+    assert writes(server) == []
     assert "no CloudTrail event" in result.output

@@ -5,6 +5,7 @@ import json
 
 from tests.test_actions_ec2 import launch
 from tests.test_actions_iot import device
+from tests.write_detector import writes
 
 POLICIES = """
 policies:
@@ -36,7 +37,7 @@ policies:
     server.reset_log()
     result = cli("run", "--dryrun", write_policies(POLICIES))
     assert result.exit_code == 0, result.output
-    assert server.writes() == []
+    assert writes(server) == []
     for name in ("p-tag", "p-rename", "p-remove", "p-start", "p-terminate", "p-autotag", "p-set-active",
                  "p-unquarantine"):
         plan = json.loads((result.output_dir / name / "plan.json").read_text())

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from tests.write_detector import writes
+
 AMI = "ami-12c6146b"
 
 
@@ -104,7 +106,7 @@ policies:
     actions: [stop, {type: tag, key: Owner, value: alice}]
 """))
     assert result.exit_code == 0, result.output
-    assert server.writes() == []
+    assert writes(server) == []
     assert set(states(ec2, ids).values()) == {"running"}
     assert "would stop: ec2.stop_instances on" in result.output
     assert "would tag: ec2.create_tags on" in result.output and "— Owner=alice" in result.output

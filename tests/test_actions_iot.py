@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from tests.write_detector import writes
+
 POLICY_DOC = json.dumps({"Version": "2012-10-17",
                          "Statement": [{"Effect": "Allow", "Action": "iot:*", "Resource": "*"}]})
 
@@ -101,7 +103,7 @@ def test_quarantine_dry_run_plans_the_group_and_every_step(aws, cli, write_polic
     server.reset_log()
     result = cli("run", "--dryrun", write_policies(QUARANTINE))
     assert result.exit_code == 0, result.output
-    assert server.writes() == []
+    assert writes(server) == []
     for step in ("iot.create_thing_group", "iot.update_thing", "iot.add_thing_to_thing_group",
                  "iot.update_certificate", "iot.detach_policy"):
         assert f"would quarantine: {step} on rogue" in result.output

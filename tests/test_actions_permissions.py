@@ -20,10 +20,20 @@ def test_every_action_declares_permissions():
 
 
 def test_tag_permissions_are_those_of_the_types_method():
+    """Adding tags is not granted removing them; removing them is."""
     load_all()
-    perms = {n: resources.get(n).action_class("tag").all_permissions({}, resources.get(n))
-             for n in ("aws.ec2", "aws.s3", "aws.sns", "aws.redshift")}
-    assert perms["aws.ec2"] == {"ec2:CreateTags", "ec2:DeleteTags"}
-    assert perms["aws.s3"] == {"s3:GetBucketTagging", "s3:PutBucketTagging"}
-    assert perms["aws.sns"] == {"sns:TagResource", "sns:UntagResource"}
-    assert perms["aws.redshift"] == {"redshift:CreateTags", "redshift:DeleteTags"}
+
+    def perms(action):
+        return {n: resources.get(n).action_class(action).all_permissions({}, resources.get(n))
+                for n in ("aws.ec2", "aws.s3", "aws.sns", "aws.redshift")}
+
+    for adding in ("tag", "mark", "mark-for-op", "auto-tag-user"):
+        assert perms(adding) == {"aws.ec2": {"ec2:CreateTags"},
+                                 "aws.s3": {"s3:GetBucketTagging", "s3:PutBucketTagging"},
+                                 "aws.sns": {"sns:TagResource"},
+                                 "aws.redshift": {"redshift:CreateTags"}}, adding
+    for removing in ("remove-tag", "unmark", "rename-tag"):
+        assert perms(removing) == {"aws.ec2": {"ec2:CreateTags", "ec2:DeleteTags"},
+                                   "aws.s3": {"s3:GetBucketTagging", "s3:PutBucketTagging"},
+                                   "aws.sns": {"sns:TagResource", "sns:UntagResource"},
+                                   "aws.redshift": {"redshift:CreateTags", "redshift:DeleteTags"}}, removing

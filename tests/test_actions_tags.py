@@ -70,6 +70,31 @@ policies:
     assert tags["custodian_cleanup"] == "Unowned: terminate@2030/01/10 1530 UTC"
 
 
+def test_mark_for_op_without_days_marks_four_days_on(aws, cli, write_policies, monkeypatch):
+    """Custodian's documented default: neither `days` nor `hours` means 4 days."""
+    monkeypatch.setenv("C7N_LITE_NOW", "2030-01-10T09:30:00Z")
+    ec2 = aws("ec2")
+    i = launch(ec2, 1)[0]
+    result = cli("run", write_policies("""
+policies:
+  - name: mark-default
+    resource: ec2
+    actions: [{type: mark-for-op, op: stop}]
+""", "mark.yml"))
+    assert result.exit_code == 0, result.output
+    assert tags_of(ec2, i)["maid_status"] == "Resource does not meet policy: stop@2030/01/14"
+    due = write_policies("""
+policies:
+  - name: due
+    resource: ec2
+    filters: [{type: marked-for-op, op: stop}]
+""", "due.yml")
+    monkeypatch.setenv("C7N_LITE_NOW", "2030-01-13T23:59:00Z")
+    assert cli("run", "--dryrun", due).ids("due", "InstanceId") == []
+    monkeypatch.setenv("C7N_LITE_NOW", "2030-01-14T00:00:00Z")
+    assert cli("run", "--dryrun", due).ids("due", "InstanceId") == [i]
+
+
 @pytest.mark.parametrize("now,skew,due", [
     ("2030-01-12T23:00:00Z", 0, False),
     ("2030-01-13T00:00:00Z", 0, True),

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from tests.write_detector import writes
+
 ACCOUNT = "123456789012"
 
 POLICIES = """
@@ -66,7 +68,7 @@ def test_deploy_creates_function_rule_target_and_permission(deployed, aws, cli, 
 
     rule = events.describe_rule(Name="custodian-ec2-untagged")
     assert json.loads(rule["EventPattern"]) == {
-        "detail-type": ["AWS API Call via CloudTrail"],
+        "source": ["aws.ec2"], "detail-type": ["AWS API Call via CloudTrail"],
         "detail": {"eventSource": ["ec2.amazonaws.com"], "eventName": ["RunInstances", "StartInstances"],
                    "errorCode": [{"exists": False}]}}
     assert events.describe_rule(Name="nightly-ec2-nightly")["ScheduleExpression"] == "rate(1 day)"
@@ -93,7 +95,7 @@ def test_second_deploy_makes_no_write_call(deployed, cli, server):
     server.reset_log()
     result = cli("deploy", deployed)
     assert result.exit_code == 0, result.output
-    assert server.writes() == []
+    assert writes(server) == []
     assert "ec2-untagged: up to date" in result.output
     assert len(server.requests) < 25  # reads only: a handful per policy
 
@@ -103,7 +105,7 @@ def test_changed_filter_uploads_only_the_code(deployed, cli, server, write_polic
     server.reset_log()
     result = cli("deploy", write_policies(policies(state="stopped")))
     assert result.exit_code == 0, result.output
-    assert [(w.method, w.path) for w in server.writes()] == \
+    assert [(w.method, w.path) for w in writes(server)] == \
         [("PUT", "/2015-03-31/functions/nightly-ec2-nightly/code")]
     after = aws("lambda").get_function(FunctionName="nightly-ec2-nightly")["Configuration"]["CodeSha256"]
     assert after != before
@@ -113,7 +115,7 @@ def test_changed_memory_updates_only_the_configuration(deployed, cli, server, wr
     server.reset_log()
     result = cli("deploy", write_policies(policies(memory=1024)))
     assert result.exit_code == 0, result.output
-    assert [(w.method, w.path) for w in server.writes()] == \
+    assert [(w.method, w.path) for w in writes(server)] == \
         [("PUT", "/2015-03-31/functions/custodian-ec2-untagged/configuration")]
     assert "MemorySize 256 → 1024" in result.output
     assert aws("lambda").get_function(FunctionName="custodian-ec2-untagged")["Configuration"]["MemorySize"] == 1024
@@ -122,7 +124,7 @@ def test_changed_memory_updates_only_the_configuration(deployed, cli, server, wr
 def test_dryrun_shows_the_plan_and_writes_nothing(cli, write_policies, server, aws):
     result = cli("deploy", "--dryrun", write_policies(policies()))
     assert result.exit_code == 0, result.output
-    assert server.writes() == []
+    assert writes(server) == []
     assert "ec2-untagged: would" in result.output
     assert "create role c7n-lite-ec2-untagged" in result.output
     assert "create rule nightly-ec2-nightly: rate(1 day)" in result.output
@@ -153,7 +155,7 @@ def test_gc_removes_only_dropped_policies(deployed, cli, server, write_policies,
     dry = cli("gc", "--dryrun", kept)
     assert dry.exit_code == 0, dry.output
     assert "delete function nightly-ec2-nightly" in dry.output
-    assert server.writes() == []
+    assert writes(server) == []
 
     result = cli("gc", kept)
     assert result.exit_code == 0, result.output
@@ -164,7 +166,7 @@ def test_gc_removes_only_dropped_policies(deployed, cli, server, write_policies,
 
     server.reset_log()
     assert "nothing to remove" in cli("gc", kept).output
-    assert server.writes() == []
+    assert writes(server) == []
 
 
 def test_gc_leaves_what_is_not_ours(cli, write_policies, server, aws):
@@ -173,4 +175,4 @@ def test_gc_leaves_what_is_not_ours(cli, write_policies, server, aws):
     server.reset_log()
     result = cli("gc", write_policies(policies()))
     assert "nothing to remove" in result.output
-    assert server.writes() == []
+    assert writes(server) == []

@@ -13,6 +13,7 @@ import pytest
 from c7n_lite.registry import load_all, modes
 from c7n_lite.sandbox_seed import seed_demo_account
 from c7n_lite.schema import load_policies
+from tests.write_detector import writes
 
 POLICIES = Path(__file__).resolve().parent.parent / "policies"
 SPECS, ERRORS = load_policies([str(POLICIES)])
@@ -33,9 +34,9 @@ def sandbox_run(moto_server, tmp_path_factory):
     moto_server.reset_log()
     out = tmp_path_factory.mktemp("examples")
     result = CliRunner().invoke(main, ["run", "--dryrun", "-s", str(out), str(POLICIES)])
-    writes = moto_server.writes()
+    sent = writes(moto_server)
     moto_server.reset_state()
-    return result, out, writes
+    return result, out, sent
 
 
 def test_sandbox_dry_run_of_all_examples_succeeds_and_writes_nothing(sandbox_run):

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from c7n_lite.sandbox_seed.ec2 import backdate_image, backdate_instance, moto_ec2
+from tests.write_detector import writes
 
 AMI = "ami-12c6146b"
 PARTNER = "210987654321"
@@ -221,7 +222,7 @@ def test_snapshot_cross_account(snapshots, run, server, tmp_path):
     assert found["public"] == [snapshots["public"]]
     # createVolumePermission once per snapshot, for four policies.
     assert [r.operation for r in server.requests].count("DescribeSnapshotAttribute") == 6
-    assert server.writes() == []
+    assert writes(server) == []
 
 
 def test_cross_account_is_fetched_only_for_snapshots_reaching_it(snapshots, run, server):
@@ -408,7 +409,7 @@ def test_example_policies_dry_run_writes_nothing(fleet, snapshots, groups, cli, 
     server.reset_log()
     result = cli("run", "--dryrun", *(str(root / f) for f in ("ec2.yml", "ebs.yml", "ami.yml", "network.yml")))
     assert result.exit_code == 0, result.output
-    assert server.writes() == []
+    assert writes(server) == []
     ops = [r.operation for r in server.requests]
     for op in ("DescribeInstances", "DescribeVolumes", "DescribeSnapshots", "DescribeSecurityGroups"):
         assert ops.count(op) == 1, op

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from c7n_lite.filters.iam_policy import checker_from
+from tests.write_detector import writes
 
 ACCOUNT = "123456789012"
 PARTNER = "999988887777"
@@ -153,7 +154,7 @@ policies:
     assert names(result, "endpoints", topics) == ["everyone", "https-only"]
     partner = next(t for t in result.resources("plain") if t["TopicArn"].endswith(":partner"))
     assert partner["CrossAccountViolations"][0]["Principal"] == {"AWS": f"arn:aws:iam::{PARTNER}:root"}
-    assert server.writes() == []
+    assert writes(server) == []
 
 
 # --- S3 end to end --------------------------------------------------------------
@@ -215,7 +216,7 @@ def run_s3(cli, write_policies, server, filters_by_policy):
     server.reset_log()
     result = cli("run", "--dryrun", write_policies("\n".join(lines)))
     assert result.exit_code == 0, result.output
-    assert server.writes() == []
+    assert writes(server) == []
     return result
 
 

@@ -117,6 +117,50 @@ def test_run_instances_event_tags_the_new_instance_with_its_caller(
     assert any(entry.get("summary", {}).get("policy") == "ec2-auto-tag-owner" for entry in logged)
 
 
+@pytest.mark.parametrize("forge", [
+    {"source": "attacker.custom"},                       # PutEvents by anyone with events:PutEvents
+    {"source": None},
+    {"detail-type": "EC2 Instance State-change Notification"},
+])
+def test_a_forged_event_is_refused_and_nothing_is_written(cli, aws, write_policies, tmp_path, forge):
+    package = deployed_package(cli, aws, write_policies(AUTO_TAG), "ec2-auto-tag-owner",
+                               "custodian-ec2-auto-tag-owner", tmp_path)
+    instance = launch(aws)
+    event = sample("cloudtrail-run-instances-iam-user.json", instance)
+    event["detail"]["userIdentity"] = {"type": "IAMUser", "userName": "mallory-chose-this"}
+    event.update(forge)
+    if event["source"] is None:
+        del event["source"]
+    result = run_unpacked(package, event)
+    summary = result.summary
+    assert summary["refused"] and summary["matched"] == [] and summary["api_calls"] == {}
+    assert summary["refused_events"] == 1
+    assert "Owner" not in tags_of(aws, instance)
+    logged = [json.loads(line) for line in result.logs]
+    assert any(e["level"] == "WARNING" and "refused" in e["message"] for e in logged)
+    # The same event from AWS is acted on.
+    genuine = sample("cloudtrail-run-instances-iam-user.json", instance)
+    assert run_unpacked(package, genuine).summary["refused"] is None
+    assert tags_of(aws, instance)["Owner"] == "alice"
+
+
+def test_a_forged_scheduled_event_scans_nothing(cli, aws, write_policies, tmp_path):
+    from c7n_lite.deploy.archive import build
+    from c7n_lite.schema import load_policies
+    aws("redshift").create_cluster(ClusterIdentifier="analytics", NodeType="dc2.large", MasterUsername="admin",
+                                   MasterUserPassword="Secret123", ClusterType="single-node")
+    specs, _ = load_policies([write_policies(REDSHIFT_NIGHTLY)])
+
+    def snapshots():
+        return aws("redshift").describe_cluster_snapshots(ClusterIdentifier="analytics")["Snapshots"]
+
+    before = snapshots()
+    summary = invoke(build(specs[0].data).data, {**sample("scheduled.json"), "source": "my.scheduler"}).summary
+    assert "not an AWS service" in summary["refused"]
+    assert summary["api_calls"] == {}
+    assert snapshots() == before
+
+
 def test_failed_call_events_are_skipped(cli, aws, write_policies, tmp_path):
     from c7n_lite.deploy.archive import build
     from c7n_lite.schema import load_policies

@@ -77,7 +77,62 @@ def test_cloudtrail_pattern_is_exact_and_order_independent():
         '{"detail":{"errorCode":[{"exists":false}],'
         '"eventName":["CreateBucket","CreateVolume","RunInstances"],'
         '"eventSource":["ec2.amazonaws.com","s3.amazonaws.com"]},'
-        '"detail-type":["AWS API Call via CloudTrail"]}')}
+        '"detail-type":["AWS API Call via CloudTrail"],"source":["aws.ec2","aws.s3"]}')}
+
+
+FORGED = {"source": "attacker.custom", "detail-type": "AWS API Call via CloudTrail"}
+
+
+def test_cloudtrail_pattern_names_the_eventbridge_source_of_explicit_entries_too():
+    pattern = mode({"type": "cloudtrail", "events": [
+        "RunInstances", {"source": "iot.amazonaws.com", "event": "CreateThing", "ids": "responseElements.thingName"},
+    ]}).event_pattern()
+    assert pattern["source"] == ["aws.ec2", "aws.iot"]
+    assert pattern["detail"]["eventSource"] == ["ec2.amazonaws.com", "iot.amazonaws.com"]
+
+
+def test_a_forged_source_does_not_match_the_rule():
+    """PutEvents may send any detail, but no source starting with aws.: the rule checks it."""
+    pattern = json.loads(mode({"type": "cloudtrail", "events": ["RunInstances"]}).rule()["EventPattern"])
+    genuine = event("cloudtrail-run-instances-iam-user.json")
+    assert matches(pattern, genuine)
+    assert not matches(pattern, {**genuine, "source": "attacker.custom"})
+    assert not matches(pattern, {k: v for k, v in genuine.items() if k != "source"})
+
+
+@pytest.mark.parametrize("data", [
+    {"type": "cloudtrail", "events": ["RunInstances"]},
+    {"type": "ec2-instance-state", "events": ["running"]},
+    {"type": "periodic", "schedule": "rate(1 day)"},
+])
+def test_every_lambda_mode_knows_the_aws_source_of_its_events(data):
+    sources, detail_types = mode(data).expected_origin()
+    assert sources and all(s.startswith("aws.") for s in sources) and detail_types
+    rule = mode(data).rule()
+    if "EventPattern" in rule:
+        assert json.loads(rule["EventPattern"])["source"] == sources
+
+
+def test_lambda_modes_are_all_checked_for_their_source():
+    load_all()
+    serverless = {name for name, cls in modes.items() if getattr(cls, "serverless", False)}
+    assert serverless == {"cloudtrail", "ec2-instance-state", "periodic"}  # add a case above for a new one
+
+
+@pytest.mark.parametrize("data, sample", [
+    ({"type": "cloudtrail", "events": ["RunInstances"]}, "cloudtrail-run-instances-iam-user.json"),
+    ({"type": "ec2-instance-state", "events": ["running"]}, "ec2-instance-state-running.json"),
+    ({"type": "periodic", "schedule": "rate(1 day)"}, "scheduled.json"),
+])
+def test_genuine_events_are_accepted_and_forged_or_foreign_ones_refused(data, sample):
+    m = mode(data)
+    genuine = event(sample)
+    assert m.refusal(genuine) is None
+    assert "not an AWS service" in m.refusal({**genuine, "source": "attacker.custom"})
+    assert "not an AWS service" in m.refusal({k: v for k, v in genuine.items() if k != "source"})
+    assert "detail-type" in m.refusal({**genuine, "detail-type": "Something Else"})
+    assert "not one this policy listens to" in m.refusal({**genuine, "source": "aws.s3"})
+    assert m.refusal("not an event")
 
 
 def test_periodic_rule_is_a_schedule():

@@ -11,6 +11,7 @@ import pytest
 from c7n_lite.aws.session import AwsSession
 from c7n_lite.registry import load_all, resources
 from c7n_lite.resources.core import ResourceManager
+from tests.write_detector import writes
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -71,7 +72,7 @@ policies:
     assert result.metadata("rs-snap")["counts"]["evaluated"] == 5  # 4 automated + 1 manual
     # Tags come with the describe call: one call per type, nothing per cluster.
     assert served(server)["redshift:DescribeClusters"] == 1
-    assert server.writes() == []
+    assert writes(server) == []
 
 
 def test_redshift_fetch_by_ids_skips_missing(aws, server):
@@ -181,7 +182,7 @@ policies:
     assert counts["sns:ListTopics"] == 1
     assert counts["sns:GetTopicAttributes"] == 2  # once per topic, for two policies
     assert counts["sns:ListTagsForResource"] == 2
-    assert server.writes() == []
+    assert writes(server) == []
     topic = result.resources("unencrypted")[0]
     assert topic["Owner"] == ACCOUNT and "Policy" in topic  # attributes as top-level fields
 
@@ -276,7 +277,7 @@ policies:
     assert calls == {"s3:ListBuckets": 1, "s3:GetBucketVersioning": 3}
     assert calls2 == {"s3:GetBucketTagging": 2}
     assert result.resources("unversioned-untagged")[0]["Tags"] == []  # Custodian's empty value
-    assert server.writes() == []
+    assert writes(server) == []
 
 
 def test_s3_documents_keep_custodian_names_and_empty_values(aws, cli, write_policies):

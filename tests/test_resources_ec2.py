@@ -7,6 +7,7 @@ import pytest
 from c7n_lite.aws.session import AwsSession
 from c7n_lite.registry import load_all, resources
 from c7n_lite.resources.core import ResourceManager
+from tests.write_detector import writes
 
 AMI = "ami-12c6146b"
 
@@ -122,7 +123,7 @@ policies:
     assert snapshots == 4  # two made here, one behind each image
     assert calls.count("DescribeSnapshotAttribute") == snapshots
     assert "CreateVolumePermissions" not in result.resources("by-tag")[0]
-    assert server.writes() == []
+    assert writes(server) == []
 
 
 def test_image_launch_permissions_are_a_detail(account, aws, cli, write_policies):

@@ -12,6 +12,7 @@ import pytest
 from c7n_lite.actions.core import Action, ApiCall
 from c7n_lite.registry import actions
 from tests.conftest import REGION, ROOT
+from tests.write_detector import writes
 
 AMI = "ami-12c6146b"
 POLICIES = """
@@ -95,7 +96,7 @@ def test_dry_run_output_layout(server, fleet, cli, write_policies):
     assert result.metadata("all-instances")["api_calls"]["total"] == 0
     assert read(result.output_dir / "all-instances" / "plan.json") == []
 
-    assert server.writes() == []
+    assert writes(server) == []
     assert len(operations(server, "DescribeInstances")) == 1
 
 
@@ -126,7 +127,7 @@ def test_real_run_writes_action_results_not_a_plan(server, fleet, cli, write_pol
     assert sorted(o["resource_id"] for o in outcomes) == fleet["dev"]
     assert {o["status"] for o in outcomes} == {"done"}
     assert read(out / "metadata.json")["execution"]["dryrun"] is False
-    assert [w.operation for w in server.writes()] == ["StopInstances"]
+    assert [w.operation for w in writes(server)] == ["StopInstances"]
 
 
 def test_policy_selection_by_name_and_glob(server, fleet, cli, write_policies):
@@ -159,7 +160,7 @@ def test_several_regions_write_a_directory_per_region(server, aws, cli, write_po
         assert result.metadata("dev-instances", region)["region"] == region
     assert len(operations(server, "DescribeInstances")) == 2   # once per region
     assert len([line for line in result.output.splitlines() if line.startswith("dev-instances ")]) == 2
-    assert server.writes() == []
+    assert writes(server) == []
 
 
 def test_describe_once_for_all_policies_on_a_type(server, fleet, cli, write_policies):
@@ -283,7 +284,7 @@ policies:
 """)
     server.reset_log()
     result = cli("run", "--dryrun", path)
-    assert server.writes() == []
+    assert writes(server) == []
     assert len(operations(server, "DescribeInstances")) == 1
     plan = read(result.output_dir / "everything" / "plan.json")
     assert [step["action"] for step in plan] == ["stop", "terminate", "tag", "remove-tag", "mark-for-op",

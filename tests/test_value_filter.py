@@ -24,6 +24,7 @@ import c7n_lite.resources.ec2  # noqa: F401 - registers aws.ec2
 from c7n_lite.filters.core import apply_filters, build_filters
 from c7n_lite.registry import resources
 from c7n_lite.resources.core import ResourceManager
+from tests.write_detector import writes
 
 NOW = datetime.datetime(2030, 6, 15, 12, 0, 0, tzinfo=datetime.timezone.utc)
 OLD = "2030-04-16T12:00:00+00:00"     # 60 days before NOW
@@ -531,7 +532,7 @@ def test_value_filters_end_to_end(server, instances, cli, write_policies, monkey
         meta = result.metadata(policy)
         assert meta["counts"]["evaluated"] == 3
         assert meta["errors"] == []
-    assert server.writes() == []
+    assert writes(server) == []
     # four policies on one resource type: one describe for them all
     assert [r.operation for r in server.requests].count("DescribeInstances") == 1
     assert json.loads((result.output_dir / "web-not-prod" / "resources.json").read_text())[0]["Tags"]

@@ -47,6 +47,13 @@ class AutoTagUser(TagAction):
         "value": {"enum": ["userName", "arn", "principalId", "sourceIPAddress"]},
     }
 
+    untags = False
+
+    @classmethod
+    def reads_for(cls, data: dict) -> set[str]:
+        # Existing tags are looked at only to leave them be (update: false).
+        return set() if data.get("update", False) else {"Tags"}
+
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
         ids = [self.resource_id(r) for r in resources]
         if not event:

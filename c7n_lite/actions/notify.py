@@ -87,6 +87,11 @@ class Notify(Action):
     permissions = ("sns:Publish",)
 
     @classmethod
+    def permission_resources(cls, data: dict) -> dict[str, list[str]]:
+        topic = (data.get("transport") or {}).get("topic")
+        return {"sns:Publish": [topic]} if isinstance(topic, str) and topic.startswith("arn:") else {}
+
+    @classmethod
     def check(cls, data: dict) -> list[str]:
         topic = (data.get("transport") or {}).get("topic", "")
         if isinstance(topic, str) and not topic.startswith("arn:"):

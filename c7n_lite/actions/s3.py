@@ -31,6 +31,7 @@ class RemoveGlobalGrants(Action):
     """Remove ACL grants to AllUsers and AuthenticatedUsers, keeping the others."""
 
     permissions = ("s3:GetBucketAcl", "s3:PutBucketAcl")
+    reads = ("Acl",)
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
         # The ACL is read now (or was, by an ACL filter): the new ACL is the old one minus global grants.

@@ -2,7 +2,7 @@
 mark-for-op, unmark.  How a type is tagged comes from `actions.tagging`."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from c7n_lite.actions.core import Action, ApiCall
 from c7n_lite.actions.staging import StagedAction
@@ -37,9 +37,14 @@ class TagAction(Action):
     def applies_to(cls, resource_type: type[ResourceType]) -> bool:
         return is_taggable(resource_type)
 
+    # Removes tags (untag permissions), and reads the current ones (the Tags
+    # detail, where tags are not in the describe).
+    untags: ClassVar[bool] = True
+    reads: ClassVar[tuple[str, ...]] = ("Tags",)
+
     @classmethod
     def all_permissions(cls, data: dict, resource_type: type[ResourceType] | None = None) -> set[str]:
-        return tag_permissions(resource_type)
+        return tag_permissions(resource_type, untag=cls.untags)
 
     def ensure_tags(self, resources: list[dict]) -> None:
         """Tags are a per-resource detail on some types (SNS, S3): fetch them if so."""
@@ -62,6 +67,9 @@ class TagAction(Action):
 @actions.register("tag")
 class Tag(TagAction):
     """Set tags: `key`/`value` (or `tag`/`value`), or a `tags` map."""
+
+    untags = False
+    reads = ()
 
     schema = {
         "key": {"type": "string"},
@@ -147,6 +155,9 @@ class RenameTag(StagedAction, TagAction):
 @actions.register("mark-for-op")
 class MarkForOp(TagAction):
     """Tag resources for a later `op` (read back by the `marked-for-op` filter)."""
+
+    untags = False
+    reads = ()
 
     schema = {
         "tag": {"type": "string"},

@@ -1,8 +1,10 @@
 """The function's role: created least-privilege unless the policy names one.
 
-The inline policy lists exactly what the policy declares it needs (resource
-reads, details, filters, actions — `Policy.permissions()`) plus writing its
-own CloudWatch log group, and X-Ray when tracing is on.
+The inline policy lists exactly what the policy needs (`policy_permissions`:
+reading its resource type and the details its filters and actions read, and
+each filter's and action's own needs) plus writing its own CloudWatch log
+group, and X-Ray when tracing is on.  A permission used only on resources the
+policy names (notify's topic) is granted on those ARNs alone.
 """
 from __future__ import annotations
 
@@ -15,6 +17,24 @@ from c7n_lite.aws.session import AwsSession, error_code
 from c7n_lite.deploy.target import MANAGED_TAG, MANAGED_VALUE, POLICY_TAG, ROLE_PREFIX, Target
 
 INLINE_POLICY = "c7n-lite-policy"
+# What every function needs besides its policy's own: write its log group, and
+# send traces when the mode turns X-Ray on.
+LOG_PERMISSIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
+TRACING_PERMISSIONS = ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
+# What the person (or pipeline) running `deploy` and `gc` needs: read and write
+# the roles, functions and rules c7n-lite manages, and pass the role to Lambda.
+DEPLOYER_PERMISSIONS = (
+    "events:DeleteRule", "events:DescribeRule", "events:ListRules", "events:ListTagsForResource",
+    "events:ListTargetsByRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets",
+    "events:TagResource",
+    "iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:GetRole",
+    "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:ListRoleTags",
+    "iam:ListRoles", "iam:PassRole", "iam:PutRolePolicy", "iam:TagRole", "iam:UpdateAssumeRolePolicy",
+    "lambda:AddPermission", "lambda:CreateFunction", "lambda:DeleteFunction", "lambda:GetFunction",
+    "lambda:GetPolicy", "lambda:ListFunctions", "lambda:ListTags", "lambda:TagResource",
+    "lambda:UntagResource", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration",
+    "sts:GetCallerIdentity",
+)
 TRUST = {"Version": "2012-10-17",
          "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
                         "Action": "sts:AssumeRole"}]}
@@ -24,14 +44,23 @@ def role_document(target: Target) -> dict:
     log_group = (f"arn:{target.partition}:logs:{target.region}:{target.account}:"
                  f"log-group:/aws/lambda/{target.function_name}")
     statements: list[dict] = []
-    if target.permissions:
-        statements.append({"Sid": "Policy", "Effect": "Allow", "Action": target.permissions, "Resource": "*"})
+    scoped = target.permission_resources
+    anywhere = [p for p in target.permissions if p not in scoped]
+    if anywhere:
+        statements.append({"Sid": "Policy", "Effect": "Allow", "Action": anywhere, "Resource": "*"})
+    by_resources: dict[tuple[str, ...], list[str]] = {}
+    for perm in target.permissions:
+        if perm in scoped:
+            by_resources.setdefault(tuple(sorted(scoped[perm])), []).append(perm)
+    for index, (arns, perms) in enumerate(sorted(by_resources.items()), 1):
+        statements.append({"Sid": f"PolicyScoped{index}", "Effect": "Allow", "Action": sorted(perms),
+                           "Resource": list(arns)})
     statements.append({"Sid": "Logs", "Effect": "Allow",
-                       "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                       "Action": list(LOG_PERMISSIONS),
                        "Resource": [log_group, f"{log_group}:*"]})
     if target.mode.data.get("tracing") == "Active":
         statements.append({"Sid": "Tracing", "Effect": "Allow",
-                           "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], "Resource": "*"})
+                           "Action": list(TRACING_PERMISSIONS), "Resource": "*"})
     return {"Version": "2012-10-17", "Statement": statements}
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from c7n_lite.aws.session import AwsSession
 from c7n_lite.deploy.archive import HANDLER, Archive, build
 from c7n_lite.modes.serverless import DEFAULT_MEMORY, DEFAULT_RUNTIME, DEFAULT_TIMEOUT, FUNCTION_NAME, ServerlessMode
-from c7n_lite.policy import Policy
+from c7n_lite.policy import Policy, policy_permission_resources
 from c7n_lite.registry import modes
 
 POLICY_TAG = "c7n-lite:policy"
@@ -43,6 +43,8 @@ class Target:
     region: str
     partition: str
     permissions: list[str] = field(default_factory=list)
+    # Permission → the only ARNs it is used on (the others are granted on "*").
+    permission_resources: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -118,4 +120,4 @@ def target_for(data: dict, session: AwsSession) -> Target:
                           "(at most 64 letters, digits, '-' or '_')")
     policy = Policy(data, session)
     return Target(data, mode, build(data), session.account_id, session.region, session.partition,
-                  sorted(policy.permissions()))
+                  sorted(policy.permissions()), policy_permission_resources(data))

@@ -87,6 +87,10 @@ class RelatedValueFilter(Filter):
             return {key_root(self.data["key"])}
         return set()
 
+    def related_reads(self) -> dict[str, set[str]]:
+        """Fields of the related resources this filter reads: type name → keys."""
+        return {self.related_types[0]: {key_root(self.data["key"])}} if self.data.get("key") else {}
+
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         keys = self.required_keys()
         if keys:
@@ -94,15 +98,15 @@ class RelatedValueFilter(Filter):
         ids = {rid: self.related_ids(r) for rid, r in ((id(r), r) for r in resources)}
         related = related_manager(self.manager, self.related_types[0])
         self.related = related_by_id(related, {i for v in ids.values() for i in v}, self.fetch_missing)
-        if self.data.get("key"):
-            related.ensure_details(list(self.related.values()), {key_root(self.data["key"])})
-            # A resource whose related one could not be read is unknown too.
-            unknown = related.unevaluated.errored
-            for r in resources if unknown else ():
-                bad = [i for i in ids[id(r)] if i in unknown]
-                if bad:
-                    self.manager.unevaluated.errored.setdefault(
-                        self.manager.resource_type.resource_id(r), {**unknown[bad[0]], "stage": f"filter:{self.type}"})
+        for related_keys in self.related_reads().values():
+            related.ensure_details(list(self.related.values()), related_keys)
+        # A resource whose related one could not be read is unknown too.
+        unknown = related.unevaluated.errored
+        for r in resources if unknown else ():
+            bad = [i for i in ids[id(r)] if i in unknown]
+            if bad:
+                self.manager.unevaluated.errored.setdefault(
+                    self.manager.resource_type.resource_id(r), {**unknown[bad[0]], "stage": f"filter:{self.type}"})
         return [r for r in resources if self.match_related(r, ids[id(r)])]
 
     def match_related(self, resource: dict, related_ids: list[str]) -> bool:

@@ -47,6 +47,12 @@ EXPLICIT_EVENT = {"type": "object", "additionalProperties": False,
                                  "ids": {"type": "string"}}}
 
 
+def eventbridge_source(event_source: str) -> str:
+    """CloudTrail's event source → the EventBridge source of its events
+    (ec2.amazonaws.com → aws.ec2)."""
+    return "aws." + event_source.split(".", 1)[0]
+
+
 def resolve(entry: Any) -> dict[str, str] | None:
     """A shortcut name or an explicit entry → {source, event, ids}; None if unknown."""
     if isinstance(entry, dict):
@@ -86,7 +92,8 @@ class CloudTrailMode(ServerlessMode):
 
     def event_pattern(self) -> dict:
         entries = self.entries()
-        return {"detail-type": [DETAIL_TYPE],
+        return {"source": sorted({eventbridge_source(e["source"]) for e in entries}),
+                "detail-type": [DETAIL_TYPE],
                 "detail": {"eventSource": sorted({e["source"] for e in entries}),
                            "eventName": sorted({e["event"] for e in entries}),
                            # A failed call created nothing: do not even invoke the function.

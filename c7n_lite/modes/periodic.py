@@ -52,5 +52,8 @@ class PeriodicMode(ServerlessMode):
     def rule(self) -> dict[str, str]:
         return {"ScheduleExpression": self.data["schedule"]}
 
+    def expected_origin(self) -> tuple[list[str], list[str]]:
+        return ["aws.events"], ["Scheduled Event"]
+
     def resource_ids(self, event: dict) -> list[str] | None:
         return None

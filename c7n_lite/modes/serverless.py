@@ -80,6 +80,27 @@ class ServerlessMode(Mode):
         """Why this event must not be acted on, or None."""
         return None
 
+    def expected_origin(self) -> tuple[list[str], list[str]]:
+        """The EventBridge sources and detail-types this mode's events come with."""
+        pattern = self.event_pattern()
+        return list(pattern.get("source") or ()), list(pattern.get("detail-type") or ())
+
+    def refusal(self, event: dict) -> str | None:
+        """Why the event cannot be trusted to come from AWS, or None.  Anyone allowed
+        `events:PutEvents` can send any detail, but not a `source` starting with
+        `aws.`: those only AWS services send."""
+        if not isinstance(event, dict):
+            return "the event is not a JSON object"
+        source, detail_type = event.get("source"), event.get("detail-type")
+        sources, detail_types = self.expected_origin()
+        if not isinstance(source, str) or not source.startswith("aws."):
+            return f"source {source!r} is not an AWS service"
+        if source not in sources:
+            return f"source {source!r} is not one this policy listens to ({', '.join(sources)})"
+        if detail_type not in detail_types:
+            return f"detail-type {detail_type!r} is not {' or '.join(map(repr, detail_types))}"
+        return None
+
     def run(self, policy: Policy, event: dict, dryrun: bool) -> PolicyRun:
         reason = self.skip_reason(event)
         ids = None

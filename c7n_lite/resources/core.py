@@ -40,6 +40,9 @@ class ResourceType:
     enum_op: ClassVar[str] = ""
     enum_path: ClassVar[str] = ""
     enum_params: ClassVar[dict] = {}
+    # The IAM action allowing enum_op, where its name is not the operation's
+    # (s3 list_buckets is allowed by s3:ListAllMyBuckets).
+    enum_permission: ClassVar[str | None] = None
     id: ClassVar[str] = ""
     name: ClassVar[str] = ""
     # ARN: either a key on the resource that holds it, or a format string with
@@ -121,8 +124,18 @@ class ResourceType:
         return [cls.prepare(item) for item in items]
 
     @classmethod
+    def details_needed(cls, keys: Iterable[str]) -> tuple[list[str], list[str]]:
+        """The details a read of `keys` makes the manager fetch: (those declaring one
+        of the keys, the catch-all ones fetched for a key no detail declares)."""
+        wanted = set(keys)
+        named = [name for name, d in cls.details.items() if wanted & set(d.keys)]
+        unclaimed = wanted - {k for d in cls.details.values() for k in d.keys}
+        catch_all = [name for name, d in cls.details.items() if ANY_KEY in d.keys] if unclaimed else []
+        return named, catch_all
+
+    @classmethod
     def read_permissions(cls) -> list[str]:
-        perms = [f"{cls.service}:{op_name(cls.enum_op)}"] if cls.enum_op else []
+        perms = [cls.enum_permission or f"{cls.service}:{op_name(cls.enum_op)}"] if cls.enum_op else []
         if cls.fetch_op:
             perms.append(f"{cls.service}:{op_name(cls.fetch_op)}")
         perms.extend(cls.extra_permissions)
@@ -281,32 +294,26 @@ class ResourceManager:
     def needs_no_detail(self, keys: Iterable[str]) -> bool:
         """True when reading `keys` makes no detail call (no detail provides them,
         and no catch-all detail would be asked for them)."""
-        wanted = set(keys)
-        details = self.resource_type.details
-        if not wanted or not details:
-            return True
-        if self.details_for(wanted):
-            return False
-        return not any(ANY_KEY in d.keys for d in details.values())
+        named, catch_all = self.resource_type.details_needed(keys)
+        return not named and not catch_all
 
     def details_for(self, keys: Iterable[str]) -> list[str]:
-        wanted = set(keys)
-        return [name for name, d in self.resource_type.details.items() if wanted & set(d.keys)]
+        return self.resource_type.details_needed(keys)[0]
 
     def ensure_details(self, resources: list[dict], keys: Iterable[str]) -> list[dict]:
         """Fetch the details providing `keys`, once per resource, in parallel; the
         resources whose reads succeeded (the others are recorded as unevaluated)."""
         wanted = set(keys)
-        for name in self.details_for(wanted):
+        named, catch_all = self.resource_type.details_needed(wanted)
+        for name in named:
             self._ensure_detail(name, resources)
-        details = self.resource_type.details
-        unclaimed = wanted - {k for d in details.values() for k in d.keys}
-        if unclaimed:
-            for name, detail in details.items():
-                if ANY_KEY in detail.keys:
-                    lacking = [r for r in resources if not unclaimed.issubset(r)]
-                    if lacking:
-                        self._ensure_detail(name, lacking)
+        if catch_all:
+            details = self.resource_type.details
+            unclaimed = wanted - {k for d in details.values() for k in d.keys}
+            for name in catch_all:
+                lacking = [r for r in resources if not unclaimed.issubset(r)]
+                if lacking:
+                    self._ensure_detail(name, lacking)
         return self.known(resources)
 
     def _ensure_detail(self, name: str, resources: list[dict]) -> None:

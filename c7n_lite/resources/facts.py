@@ -54,7 +54,9 @@ class Tagging:
       - any other name: a planner registered for it in `actions.tagging`.
     `tags_shape`: "list" ([{Key, Value}]), "map" ({k: v}) or "kms"
     ([{TagKey, TagValue}]); `keys_shape`: "list" of keys or "tags" ([{Key: k}]).
-    `permissions`: the IAM actions of tag and untag, as IAM names them.
+    `permissions`: the IAM actions of tag and untag, as IAM names them;
+    `untag_permissions`: those of them only removing tags needs (an action that
+    only adds tags is not granted them).
     """
 
     style: str = "calls"
@@ -69,14 +71,16 @@ class Tagging:
     keys_param: str = "TagKeys"
     keys_shape: str = "list"
     permissions: tuple[str, ...] = ()
+    untag_permissions: tuple[str, ...] = ()
 
 
 EC2_TAGGING = Tagging("calls", "ec2", "create_tags", "delete_tags", "Resources", by="id", batch=1000,
                       keys_param="Tags", keys_shape="tags",
-                      permissions=("ec2:CreateTags", "ec2:DeleteTags"))
+                      permissions=("ec2:CreateTags", "ec2:DeleteTags"), untag_permissions=("ec2:DeleteTags",))
 TAGGING_API = Tagging("tagging-api", "resourcegroupstaggingapi", "tag_resources", "untag_resources",
                       "ResourceARNList", batch=20, tags_shape="map",
-                      permissions=("tag:TagResources", "tag:UntagResources"))
+                      permissions=("tag:TagResources", "tag:UntagResources"),
+                      untag_permissions=("tag:UntagResources",))
 
 
 def tags_from_map(tags: dict | None) -> list[dict[str, str]]:

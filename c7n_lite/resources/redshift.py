@@ -6,7 +6,8 @@ from c7n_lite.registry import resources
 from c7n_lite.resources.core import ResourceType, Tagging
 
 REDSHIFT_TAGGING = Tagging("calls", "redshift", "create_tags", "delete_tags", "ResourceName",
-                           permissions=("redshift:CreateTags", "redshift:DeleteTags"))
+                           permissions=("redshift:CreateTags", "redshift:DeleteTags"),
+                           untag_permissions=("redshift:DeleteTags",))
 
 
 @resources.register("aws.redshift")

@@ -52,6 +52,7 @@ class S3Bucket(ResourceType):
     service = "s3"
     enum_op = "list_buckets"
     enum_path = "Buckets"
+    enum_permission = "s3:ListAllMyBuckets"
     id = name = "Name"
     arn_format = "arn:{partition}:s3:::{id}"
     date = "CreationDate"

@@ -37,7 +37,8 @@ class SNSTopic(ResourceType):
     arn_key = "TopicArn"
     taggable = True
     tagging = Tagging("calls", "sns", "tag_resource", "untag_resource", "ResourceArn",
-                      permissions=("sns:TagResource", "sns:UntagResource"))
+                      permissions=("sns:TagResource", "sns:UntagResource"),
+                      untag_permissions=("sns:UntagResource",))
     kms_key_expr = "KmsMasterKeyId"
     policy_key = "Policy"
     # list_topics cannot select: read each named topic's attributes instead
