@@ -36,8 +36,12 @@ class LazyGroup(click.Group):
 
 
 def fail(lines: list[Any]) -> None:
+    """Each line on stderr (control characters escaped; a multi-line text, such as a
+    subprocess's stderr, line by line), then exit 1."""
+    from c7n_lite.textsafe import safe
     for line in lines:
-        click.echo(str(line), err=True)
+        for part in str(line).splitlines() or [""]:
+            click.echo(safe(part), err=True)
     sys.exit(1)
 
 
@@ -61,7 +65,9 @@ def setup_logging(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     if fresh:
         # The terminal shows `level`; each policy's custodian-run.log still gets INFO.
+        from c7n_lite.textsafe import SafeFormatter
         root.handlers[0].setLevel(level)
+        root.handlers[0].setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))
     logging.getLogger("c7n_lite").setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
     for noisy in ("botocore", "boto3", "urllib3", "werkzeug"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -85,7 +91,8 @@ def validate(paths: tuple[str, ...]) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-s", "--output-dir", default="out", show_default=True, help="Where results are written.")
 @click.option("-d", "--dryrun", "--dry-run", is_flag=True, help="Change nothing; save and show the plan.")
-@click.option("-r", "--region", "regions", multiple=True, help="Region (repeatable).")
+@click.option("-r", "--region", "regions", multiple=True,
+              help="Region (repeatable); `all`: every region enabled in the account.")
 @click.option("-p", "--policy", "names", multiple=True, help="Only policies with this name (glob).")
 @click.option("--profile", help="AWS profile.")
 @click.option("--sandbox", is_flag=True, help="Run against an embedded moto account with demo resources.")
@@ -108,7 +115,12 @@ def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[st
         endpoint = server.endpoint
         click.echo(f"sandbox: demo account {server.account_id} at {endpoint}", err=True)
     try:
-        runs = run_policies(policies, output_dir, list(regions) or [default_region()], dryrun,
+        from c7n_lite.regions import RegionError, resolve
+        try:
+            run_regions = resolve(list(regions) or [default_region()], default_region(), profile, endpoint)
+        except RegionError as exc:
+            fail([str(exc)])
+        runs = run_policies(policies, output_dir, run_regions, dryrun,
                             endpoint_url=endpoint, profile=profile)
     finally:
         if server is not None:

@@ -146,3 +146,21 @@ def error_message(exc: BaseException) -> str:
     if isinstance(response, dict):
         return response.get("Error", {}).get("Message") or str(exc)
     return str(exc)
+
+
+NO_CREDENTIALS = ("NoCredentialsError", "PartialCredentialsError", "ProfileNotFound", "NoRegionError")
+
+
+def describe_error(exc: BaseException) -> str:
+    """An AWS call's failure in one line: the AWS error code and message, or what
+    kept the call from being made (no credentials, no endpoint, a timeout)."""
+    name = type(exc).__name__
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict) and response.get("Error"):
+        text = f"{error_code(exc)}: {error_message(exc)}"
+    else:
+        text = str(exc) or name
+    first = (text.strip().splitlines() or [name])[0]
+    if name in NO_CREDENTIALS:
+        first += " (configure credentials: AWS_PROFILE, AWS_ACCESS_KEY_ID, ~/.aws/credentials or a role)"
+    return first
