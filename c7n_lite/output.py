@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from c7n_lite.textsafe import SafeFormatter
+
 RESOURCES_FILE = "resources.json"
 METADATA_FILE = "metadata.json"
 EVALUATED_FILE = "evaluated.json"
@@ -48,7 +50,7 @@ class PolicyOutput:
 
     def start_log(self, logger: logging.Logger) -> None:
         handler = logging.FileHandler(self.dir / LOG_FILE, mode="w", encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s - %(name)s - %(levelname)s - %(message)s"))
+        handler.setFormatter(SafeFormatter("%(asctime)s - %(name)s - %(levelname)s - %(message)s"))
         logger.addHandler(handler)
         self._log_handler = handler
 

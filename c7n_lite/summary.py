@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from c7n_lite.modes.core import PolicyRun
+from c7n_lite.textsafe import safe
 
 MAX_IDS_SHOWN = 5
 
@@ -13,6 +14,11 @@ def _ids(ids: list[str]) -> str:
     return shown + (f", … (+{len(ids) - MAX_IDS_SHOWN})" if len(ids) > MAX_IDS_SHOWN else "")
 
 
+def _echo(line: str) -> None:
+    # Ids, tags and error messages come from AWS: no control character reaches the terminal raw.
+    click.echo(safe(line))
+
+
 def print_summary(runs: list[PolicyRun], output_dir: str, dryrun: bool) -> bool:
     """Print one line per policy (and the plan when dry); True when nothing failed."""
     width = max((len(r.policy) for r in runs), default=10)
@@ -20,44 +26,44 @@ def print_summary(runs: list[PolicyRun], output_dir: str, dryrun: bool) -> bool:
     ok = True
     for run in runs:
         if run.skipped:
-            click.echo(f"{run.policy:<{width}}  {run.resource:<{rwidth}} {run.region:<12} skipped: {run.skipped}")
+            _echo(f"{run.policy:<{width}}  {run.resource:<{rwidth}} {run.region:<12} skipped: {run.skipped}")
             continue
         status = "ok" if run.ok else "FAILED"
         ok = ok and run.ok
         # Without the resources, counts of 0 would read as "nothing found": show none.
         unknown = any(e.get("stage") in ("resources", "policy") for e in run.errors)
         evaluated, matched = ("-", "-") if unknown else (run.evaluated, len(run.matched))
-        click.echo(f"{run.policy:<{width}}  {run.resource:<{rwidth}} {run.region:<12} "
-                   f"evaluated {evaluated:>5}  matched {matched:>5}  "
-                   f"{run.duration:6.2f}s  {status}")
+        _echo(f"{run.policy:<{width}}  {run.resource:<{rwidth}} {run.region:<12} "
+              f"evaluated {evaluated:>5}  matched {matched:>5}  "
+              f"{run.duration:6.2f}s  {status}")
         for error in run.errors:
-            click.echo(f"    error ({error.get('stage')}): {error.get('error')}")
+            _echo(f"    error ({error.get('stage')}): {error.get('error')}")
         for action in run.actions:
             if dryrun:
                 for call in action.plan:
                     if call.get("skip_reason"):
-                        click.echo(f"    {action.action} would skip {_ids(call['resource_ids'])}: "
-                                   f"{call['skip_reason']}")
+                        _echo(f"    {action.action} would skip {_ids(call['resource_ids'])}: "
+                              f"{call['skip_reason']}")
                         continue
-                    click.echo(f"    would {action.action}: {call['service']}.{call['operation']} "
-                               f"on {_ids(call['resource_ids'])}"
-                               + (f" — {call['message']}" if call.get("message") else ""))
+                    _echo(f"    would {action.action}: {call['service']}.{call['operation']} "
+                          f"on {_ids(call['resource_ids'])}"
+                          + (f" — {call['message']}" if call.get("message") else ""))
             else:
                 summary = action.summary()
                 failed = [o for o in action.outcomes if o.status == "failed"]
-                click.echo(f"    {action.action}: " + ", ".join(
+                _echo(f"    {action.action}: " + ", ".join(
                     f"{k} {v}" for k, v in summary.items() if k not in ("action", "planned_calls")))
                 for outcome in failed[:MAX_IDS_SHOWN]:
-                    click.echo(f"      failed {outcome.resource_id}: {outcome.error_code} {outcome.error_message}")
+                    _echo(f"      failed {outcome.resource_id}: {outcome.error_code} {outcome.error_message}")
                 reasons: dict[str, list[str]] = {}
                 for outcome in action.outcomes:
                     if outcome.status == "skipped":
                         reasons.setdefault(outcome.reason or "", []).append(outcome.resource_id)
                 for reason, ids in reasons.items():
-                    click.echo(f"      skipped {_ids(ids)}: {reason}")
+                    _echo(f"      skipped {_ids(ids)}: {reason}")
     total = sum(len(r.matched) for r in runs)
     failed = sum(1 for r in runs if not r.skipped and not r.ok)
-    click.echo(f"{len(runs)} policies, {total} resources matched"
-               f"{f', {failed} FAILED' if failed else ''}{' (dry run: nothing changed)' if dryrun else ''}; "
-               f"output in {output_dir}")
+    _echo(f"{len(runs)} policies, {total} resources matched"
+          f"{f', {failed} FAILED' if failed else ''}{' (dry run: nothing changed)' if dryrun else ''}; "
+          f"output in {output_dir}")
     return ok

@@ -8,6 +8,7 @@ import sys
 import click
 
 from c7n_lite.cli import fail, load_or_exit, setup_logging
+from c7n_lite.textsafe import safe
 
 
 def _session(region: str | None, dryrun: bool):  # noqa: ANN202 - AwsSession, imported lazily
@@ -59,13 +60,13 @@ def package(paths: tuple[str, ...], name: str, output: str) -> None:
 def _print_plans(plans: list, dryrun: bool) -> None:
     for plan in plans:
         if plan.error:
-            click.echo(f"{plan.policy}: error: {plan.error}", err=True)
+            click.echo(safe(f"{plan.policy}: error: {plan.error}"), err=True)
         elif not plan.calls:
             click.echo(f"{plan.policy}: up to date")
         elif dryrun:
             click.echo(f"{plan.policy}: would")
             for call in plan.calls:
-                click.echo(f"  - {call.message}")
+                click.echo(safe(f"  - {call.message}"))
 
 
 def _report(results: list, verb: str) -> bool:
@@ -74,10 +75,10 @@ def _report(results: list, verb: str) -> bool:
         if result.done:
             click.echo(f"{result.policy}: {verb}")
             for message in result.done:
-                click.echo(f"  - {message}")
+                click.echo(safe(f"  - {message}"))
         if result.error:
             ok = False
-            click.echo(f"{result.policy}: failed: {result.error}", err=True)
+            click.echo(safe(f"{result.policy}: failed: {result.error}"), err=True)
     return ok
 
 
@@ -163,7 +164,6 @@ def invoke(paths: tuple[str, ...], name: str, event_file: click.utils.LazyFile, 
         result = run_handler(build(data).data, event, env)
     except InvokeError as exc:
         fail([str(exc), exc.stderr])
-    from c7n_lite.textsafe import safe
     for line in result.logs:
         click.echo(safe(line), err=True)
     click.echo(json.dumps(result.summary, indent=2, sort_keys=True))
