@@ -39,9 +39,10 @@ def enabled_regions(region: str, profile: str | None = None, endpoint_url: str |
     """The account's enabled regions, from ec2 describe_regions (asked in `region`)."""
     import boto3
 
-    from c7n_lite.aws.session import describe_error
+    from c7n_lite.aws.session import client_config, describe_error
     session = boto3.Session(profile_name=profile, region_name=region)
-    client = session.client("ec2", endpoint_url=endpoint_url) if endpoint_url else session.client("ec2")
+    extra = {"endpoint_url": endpoint_url} if endpoint_url else {}
+    client = session.client("ec2", config=client_config(), **extra)
     try:
         found = client.describe_regions(Filters=[{"Name": "opt-in-status", "Values": list(ENABLED)}])["Regions"]
     except Exception as exc:  # noqa: BLE001 - one line for the user, whatever went wrong

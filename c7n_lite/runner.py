@@ -57,6 +57,7 @@ def run_one(data: dict, session: AwsSession, root: Path, dryrun: bool,
         return PolicyRun(data["name"], data["resource"], session.region, dryrun,
                          errors=[{"stage": "output", "error": str(exc)}])
     started = time.time()
+    session.start_deadline()  # [wt-a, no hang] each policy has its own deadline (C7N_LITE_POLICY_TIMEOUT)
     log.info("policy %s: resource %s, region %s%s", data["name"], data["resource"], session.region,
              ", dry run" if dryrun else "")
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import os
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +21,43 @@ READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Scan", 
 # 9 tries in all, riding out ~20 s of throttling.
 DEFAULT_MAX_ATTEMPTS = int(os.environ.get("C7N_LITE_MAX_ATTEMPTS", "8"))
 MAX_POOL = 16
+
+
+def _seconds(name: str, default: float) -> float:
+    """A number of seconds from the environment; the default when unset or not a positive number."""
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+# No call waits forever: seconds to open a connection, and to wait for any part
+# of an answer (read at client creation, so they can be set per process).
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 60.0
+# And no policy runs forever: after this many seconds it makes no new call.
+DEFAULT_POLICY_TIMEOUT = 900.0
+
+
+def connect_timeout() -> float:
+    return _seconds("C7N_LITE_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT)
+
+
+def read_timeout() -> float:
+    return _seconds("C7N_LITE_READ_TIMEOUT", DEFAULT_READ_TIMEOUT)
+
+
+def policy_timeout() -> float:
+    return _seconds("C7N_LITE_POLICY_TIMEOUT", DEFAULT_POLICY_TIMEOUT)
+
+
+def client_config(**extra: Any) -> Any:
+    """botocore Config for every client: standard retries, timeouts, our user agent."""
+    from botocore.config import Config
+    return Config(retries={"mode": "standard", "max_attempts": DEFAULT_MAX_ATTEMPTS},
+                  connect_timeout=connect_timeout(), read_timeout=read_timeout(),
+                  user_agent_extra="c7n_lite", **extra)
 
 # Called with every client a session creates, after its own handlers are
 # registered.  A test or instrumentation hook (e.g. fault injection through a
@@ -34,6 +72,10 @@ def is_read_only(operation: str) -> bool:
 
 class DryRunViolation(RuntimeError):
     """A mutating call was attempted during a dry run: a bug, stopped before it is sent."""
+
+
+class PolicyTimeout(RuntimeError):
+    """The policy's deadline passed, or its endpoint stopped answering: no new call is made."""
 
 
 class AwsSession:
@@ -57,6 +99,18 @@ class AwsSession:
         # Describe results and fetched details of this run and region, shared by
         # its policies (see resources.core.ResourceManager).
         self.resource_cache: dict = {}
+        # Set per policy by start_deadline(): when its calls stop, and why they already did.
+        self._deadline: float | None = None
+        self._deadline_seconds = 0.0
+        self._stalled: str | None = None
+
+    def start_deadline(self, seconds: float | None = None) -> None:
+        """A policy starts: it makes no call after `seconds` (C7N_LITE_POLICY_TIMEOUT),
+        and none after one of its calls timed out (the endpoint is not answering:
+        waiting again for each remaining call would hold the run for hours)."""
+        self._deadline_seconds = policy_timeout() if seconds is None else seconds
+        self._deadline = time.monotonic() + self._deadline_seconds
+        self._stalled = None
 
     @property
     def boto_session(self) -> Any:
@@ -81,15 +135,14 @@ class AwsSession:
         return client
 
     def _make_client(self, service: str, region: str) -> Any:
-        from botocore.config import Config
-        config = Config(retries={"mode": "standard", "max_attempts": DEFAULT_MAX_ATTEMPTS},
-                        max_pool_connections=MAX_POOL,
-                        user_agent_extra="c7n_lite")
+        config = client_config(max_pool_connections=MAX_POOL)
         kwargs: dict[str, Any] = {"region_name": region, "config": config}
         if self.endpoint_url:
             kwargs["endpoint_url"] = self.endpoint_url
         client = self.boto_session.client(service, **kwargs)
         client.meta.events.register("before-call", self._before_call)
+        client.meta.events.register("before-send", self._before_send)
+        client.meta.events.register("needs-retry", self._note_timeout)
         for hook in CLIENT_HOOKS:
             hook(client)
         return client
@@ -100,6 +153,23 @@ class AwsSession:
         if self.dryrun and not is_read_only(operation):
             raise DryRunViolation(f"dry run: refusing to call {service}:{operation}")
         self.api_calls[f"{service}:{operation}"] += 1
+
+    def _before_send(self, request: Any = None, **kwargs: Any) -> None:
+        # Before every attempt, retries included.
+        if self._stalled:
+            raise PolicyTimeout(self._stalled)
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise PolicyTimeout(f"policy deadline of {self._deadline_seconds:g}s passed "
+                                "(C7N_LITE_POLICY_TIMEOUT): no further call made")
+
+    def _note_timeout(self, caught_exception: BaseException | None = None, **kwargs: Any) -> None:
+        from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
+        if isinstance(caught_exception, ReadTimeoutError):
+            self._stalled = (f"no answer within {read_timeout():g}s (C7N_LITE_READ_TIMEOUT) from "
+                             f"{caught_exception.kwargs.get('endpoint_url')}: no further call made")
+        elif isinstance(caught_exception, ConnectTimeoutError):
+            self._stalled = (f"no connection within {connect_timeout():g}s (C7N_LITE_CONNECT_TIMEOUT) to "
+                             f"{caught_exception.kwargs.get('endpoint_url')}: no further call made")
 
     @property
     def account_id(self) -> str:
