@@ -94,13 +94,13 @@ def parse_text(text: str, filename: str) -> tuple[object, list[PolicyError]]:
 
 
 def _too_big(root: yaml.Node | None) -> tuple[int, str] | None:
-    """(line, message) when the document nests deeper than MAX_DEPTH or, with its
-    aliases expanded, holds more than MAX_VALUES values; None when it is fine.
-    Iterative, and each node (an alias names the same node object) is sized once."""
+    """(line, message) when the document's aliases add more than MAX_VALUES values
+    once expanded, or it nests deeper than MAX_DEPTH; None when it is fine.
+    Iterative (no recursion to exhaust), and each node is sized once: an alias
+    names the same node object as its anchor."""
     if root is None:
         return None
     sizes: dict[int, int] = {}
-    depths: dict[int, int] = {}
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
@@ -118,12 +118,18 @@ def _too_big(root: yaml.Node | None) -> tuple[int, str] | None:
             continue
         open_nodes.discard(key)
         sizes[key] = 1 + sum(sizes[id(c)] for c in children)
-        depths[key] = 1 + max((depths[id(c)] for c in children), default=0) if children else 0
-        if depths[key] > MAX_DEPTH:
-            return node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep"
-        if sizes[key] > MAX_VALUES:
+        # A big file is not a bomb: only what aliases add beyond the nodes written counts.
+        if sizes[key] > MAX_VALUES + len(sizes):
             return node.start_mark.line + 1, (f"YAML aliases expand to more than {MAX_VALUES:,} values here: "
                                               "refused (an alias bomb?)")
+    # Depth from the top, now that the expanded document is known to be of bounded size.
+    walk: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while walk:
+        node, depth = walk.pop()
+        children = _children(node)
+        if children and depth > MAX_DEPTH:
+            return node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep"
+        walk.extend((child, depth + 1) for child in children)
     return None
 
 

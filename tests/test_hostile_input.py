@@ -76,6 +76,13 @@ def test_aliases_within_the_cap_still_work(cli, write_policies):
     assert cli("validate", path).exit_code == 0
 
 
+def test_a_big_file_without_aliases_is_not_a_bomb(cli, write_policies):
+    owners = ",".join(f'"{i:012d}"' for i in range(MAX_VALUES + 1000))
+    path = write_policies(PULL.format(name="p") + f"    filters:\n      - {{type: value, key: OwnerId, "
+                          f"op: in, value: [{owners}]}}\n")
+    assert cli("validate", path).exit_code == 0
+
+
 def test_deep_nesting_is_one_line_not_a_recursion_error(cli, write_policies):
     nested = "{tag:x: absent}"
     for _ in range(200):
