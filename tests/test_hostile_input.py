@@ -203,3 +203,14 @@ def test_invoke_without_credentials_is_one_line(server, cli, write_policies, tmp
     assert result.exit_code == 1
     assert lines(result) == ["invoke: no AWS credentials (configure credentials: AWS_PROFILE, AWS_ACCESS_KEY_ID, "
                              "~/.aws/credentials or a role)"]
+
+
+def test_a_trailing_newline_in_a_schedule_or_prefix_is_refused(cli, write_policies):
+    path = write_policies(PULL.format(name="p") +
+                          '    mode: {type: periodic, schedule: "rate(1 day)\\n", function-prefix: "x\\n"}\n')
+    result = cli("validate", path)
+    assert result.exit_code == 1
+    assert sorted(lines(result)[:-1]) == [
+        f"{path}:4: policy 'p': mode: function-prefix 'x\\n': use letters, digits, '-' or '_'",
+        f"{path}:4: policy 'p': mode: schedule 'rate(1 day)\\n': expected rate(N unit) or cron(min hour day month "
+        "weekday year)"]
