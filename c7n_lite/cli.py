@@ -37,8 +37,12 @@ class LazyGroup(click.Group):
 
 
 def fail(lines: list[Any]) -> None:
+    """Each line on stderr (control characters escaped; a multi-line text, such as a
+    subprocess's stderr, line by line), then exit 1."""
+    from c7n_lite.textsafe import safe
     for line in lines:
-        click.echo(str(line), err=True)
+        for part in str(line).splitlines() or [""]:
+            click.echo(safe(part), err=True)
     sys.exit(1)
 
 
@@ -62,7 +66,9 @@ def setup_logging(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     if fresh:
         # The terminal shows `level`; each policy's custodian-run.log still gets INFO.
+        from c7n_lite.textsafe import SafeFormatter
         root.handlers[0].setLevel(level)
+        root.handlers[0].setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))
     logging.getLogger("c7n_lite").setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
     for noisy in ("botocore", "boto3", "urllib3", "werkzeug"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -86,7 +92,8 @@ def validate(paths: tuple[str, ...]) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-s", "--output-dir", default="out", show_default=True, help="Where results are written.")
 @click.option("-d", "--dryrun", "--dry-run", is_flag=True, help="Change nothing; save and show the plan.")
-@click.option("-r", "--region", "regions", multiple=True, help="Region (repeatable).")
+@click.option("-r", "--region", "regions", multiple=True,
+              help="Region (repeatable); `all`: every region enabled in the account.")
 @click.option("-p", "--policy", "names", multiple=True, help="Only policies with this name (glob).")
 @click.option("--profile", help="AWS profile.")
 @click.option("--sandbox", is_flag=True, help="Run against an embedded moto account with demo resources.")
@@ -114,6 +121,13 @@ def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[st
             fail([f"sandbox: {exc}"])
         endpoint = server.endpoint
         click.echo(f"sandbox: demo account {server.account_id} at {endpoint}", err=True)
+    from c7n_lite.regions import RegionError, resolve
+    try:
+        run_regions = resolve(list(regions) or [default_region()], default_region(), profile, endpoint)
+    except RegionError as exc:
+        if server is not None:
+            server.stop()
+        fail([str(exc)])
     summary = Summary(policies, dryrun)
     local_dir, publish, staging = output_dir, None, None
     if output_dir.startswith("s3://"):
@@ -128,7 +142,7 @@ def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[st
             fail([str(exc)])
     previous = _stop_on_interrupt()
     try:
-        runs = run_policies(policies, local_dir, list(regions) or [default_region()], dryrun,
+        runs = run_policies(policies, local_dir, run_regions, dryrun,
                             endpoint_url=endpoint, profile=profile, denied_reads_warn=denied_reads == "warn",
                             on_result=summary.line, workers=jobs or DEFAULT_WORKERS, publish=publish)
     finally:

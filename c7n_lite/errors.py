@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from c7n_lite.textsafe import safe
+
 
 @dataclass(frozen=True)
 class PolicyError:
@@ -14,7 +16,7 @@ class PolicyError:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         who = f" policy '{self.policy}':" if self.policy else ""
-        return f"{where}:{who} {self.message}"
+        return safe(f"{where}:{who} {self.message}")
 
 
 class PolicyLoadError(Exception):

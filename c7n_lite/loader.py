@@ -10,6 +10,11 @@ from c7n_lite.errors import PolicyError
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 POLICY_SUFFIXES = (".yml", ".yaml", ".json")
+# Caps on what one document may expand to: aliases (`*a`) repeat the node they
+# name, so a few lines can stand for billions of values ("alias bomb"); and
+# nesting deeper than any policy needs only exhausts the stack.
+MAX_VALUES = 100_000
+MAX_DEPTH = 64
 
 
 class LineDict(dict):
@@ -72,7 +77,11 @@ def parse_text(text: str, filename: str) -> tuple[object, list[PolicyError]]:
     """Parse YAML (or JSON) text; never executes tags, never raises on bad input."""
     loader = _LineLoader(text)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        problem = _too_big(node)
+        if problem:
+            return None, [PolicyError(filename, problem[0], None, problem[1])]
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         return None, [PolicyError(filename, _error_line(exc, text), None, _error_message(exc))]
     except yaml.YAMLError as exc:
@@ -82,6 +91,54 @@ def parse_text(text: str, filename: str) -> tuple[object, list[PolicyError]]:
     errors = [PolicyError(filename, line, None, f"duplicate key {key!r} in the same mapping")
               for key, line in loader.duplicate_keys]
     return data, errors
+
+
+def _too_big(root: yaml.Node | None) -> tuple[int, str] | None:
+    """(line, message) when the document's aliases add more than MAX_VALUES values
+    once expanded, or it nests deeper than MAX_DEPTH; None when it is fine.
+    Iterative (no recursion to exhaust), and each node is sized once: an alias
+    names the same node object as its anchor."""
+    if root is None:
+        return None
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if not done:
+            if key in sizes:
+                continue
+            if key in open_nodes:
+                return node.start_mark.line + 1, "YAML alias refers to itself: a policy file cannot be recursive"
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        open_nodes.discard(key)
+        sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+        # A big file is not a bomb: only what aliases add beyond the nodes written counts.
+        if sizes[key] > MAX_VALUES + len(sizes):
+            return node.start_mark.line + 1, (f"YAML aliases expand to more than {MAX_VALUES:,} values here: "
+                                              "refused (an alias bomb?)")
+    # Depth from the top, now that the expanded document is known to be of bounded size.
+    walk: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while walk:
+        node, depth = walk.pop()
+        children = _children(node)
+        if children and depth > MAX_DEPTH:
+            return node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep"
+        walk.extend((child, depth + 1) for child in children)
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 def _error_line(exc: yaml.MarkedYAMLError, text: str) -> int | None:

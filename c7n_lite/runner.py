@@ -1,6 +1,7 @@
 """Run validated policies in pull mode across regions and write Custodian's output layout."""
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import os
@@ -14,7 +15,7 @@ from c7n_lite.aws.session import STOP, AwsSession
 from c7n_lite.clock import clock_from_env
 from c7n_lite.modes.core import PolicyRun
 from c7n_lite.modes.pull import run_scan
-from c7n_lite.output import EVALUATED_FILE, METADATA_FILE, PLAN_FILE, RESOURCES_FILE, PolicyOutput
+from c7n_lite.output import EVALUATED_FILE, METADATA_FILE, PLAN_FILE, RESOURCES_FILE, OutputError, PolicyOutput
 from c7n_lite.policy import Policy, resource_type_for
 from c7n_lite.records import run_metadata
 from c7n_lite.registry import load_all, modes
@@ -132,9 +133,16 @@ def skip_reason(data: dict, session: AwsSession) -> str | None:
 
 def run_one(data: dict, session: AwsSession, root: Path, dryrun: bool,
             clock: Callable[[], datetime.datetime] | None) -> PolicyRun:
-    output = PolicyOutput(root, data["name"])
-    output.start_log(log)
+    # [wt-a, output safety] A policy whose output cannot be written is not run: its error, not a crash.
+    try:
+        output = PolicyOutput(root, data["name"])
+        output.start_log(log)
+    except OutputError as exc:
+        log.error("policy %s: %s", data["name"], exc)
+        return PolicyRun(data["name"], data["resource"], session.region, dryrun,
+                         errors=[{"stage": "output", "error": str(exc)}])
     started = time.time()
+    session.start_deadline()  # each policy (its thread and detail workers) has its own deadline
     log.info("policy %s: resource %s, region %s%s", data["name"], data["resource"], session.region,
              ", dry run" if dryrun else "")
     try:
@@ -154,7 +162,16 @@ def run_one(data: dict, session: AwsSession, root: Path, dryrun: bool,
         for stale in (RESOURCES_FILE, EVALUATED_FILE, METADATA_FILE):
             (output.dir / stale).unlink(missing_ok=True)
     else:
-        write_outputs(output, data, run, session, started)
+        # [wt-a, output safety] A file that cannot be written is this policy's error, in the
+        # summary and (when it can still be written) in metadata.json.
+        try:
+            output.remove_stale(run.dryrun)
+            write_outputs(output, data, run, session, started)
+        except (OutputError, OSError) as exc:
+            log.error("policy %s: %s", data["name"], exc)
+            run.errors.append({"stage": "output", "error": str(exc)})
+            with contextlib.suppress(OutputError):
+                output.write_json(METADATA_FILE, run_metadata(data, run, session, started))
     return run
 
 

@@ -18,7 +18,11 @@ from c7n_lite.filters.core import BOOLEAN_BLOCKS, FilterSpecError, normalize_fil
 from c7n_lite.loader import LineDict, LineList, expand_paths, parse_file
 from c7n_lite.registry import load_all, modes, resources
 
-NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]*([-_][A-Za-z0-9]+)*$")
+NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*")  # matched whole (fullmatch)
+# A policy's name is its output directory's name (a file name: 255 bytes at most).
+MAX_NAME_LENGTH = 255
+# ... and, deployed, part of its Lambda function's name (64 characters at most).
+MAX_FUNCTION_NAME_LENGTH = 64
 SEVERITIES = ("low", "medium", "high", "critical")
 POLICY_SCHEMA_PROPERTIES: dict[str, dict] = {
     "name": {"type": "string"},
@@ -158,9 +162,12 @@ class _PolicyChecker:
             if "'filter'" in msg and "filters" not in p:
                 continue
             self.error(line, msg.removeprefix("policy: "))
-        if self.name is not None and not NAME_PATTERN.match(self.name):
+        if self.name is not None and not NAME_PATTERN.fullmatch(self.name):
             self.error(line_of(p, "name"), f"invalid name {self.name!r}: use letters, digits, '-' or '_', "
                                            "starting with a letter")
+        elif self.name is not None and len(self.name) > MAX_NAME_LENGTH:
+            self.error(line_of(p, "name"), f"name is {len(self.name)} characters long: "
+                                           f"at most {MAX_NAME_LENGTH} (it names the output directory)")
         resource = p.get("resource")
         if not isinstance(resource, str):
             return self.errors
@@ -180,7 +187,22 @@ class _PolicyChecker:
         if isinstance(p.get("mode"), dict):
             self.check_plugin(p["mode"], modes.get(p["mode"].get("type")), "mode",
                               modes.names(), p.get("mode"))
+            self.check_function_name(p["mode"])
         return self.errors
+
+    def check_function_name(self, mode: dict) -> None:
+        """A Lambda policy's function is named <function-prefix><name>: deploy could not create it
+        when that is over 64 characters, so validate refuses it now."""
+        cls = modes.get(mode.get("type"))
+        if not getattr(cls, "serverless", False) or self.name is None or len(self.name) > MAX_NAME_LENGTH:
+            return
+        function = cls(mode).function_name(self.name)
+        prefix = function[:len(function) - len(self.name)]
+        if len(function) > MAX_FUNCTION_NAME_LENGTH:
+            self.error(line_of(self.policy, "name"),
+                       f"name is {len(self.name)} characters long: at most "
+                       f"{MAX_FUNCTION_NAME_LENGTH - len(prefix)} for a Lambda policy (its function "
+                       f"'{prefix}<name>' has at most {MAX_FUNCTION_NAME_LENGTH})")
 
     def check_filters(self, rt: type, items: list) -> None:
         for index, item in enumerate(items):

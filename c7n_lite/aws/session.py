@@ -9,8 +9,10 @@ import contextvars
 import datetime
 import os
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Scan", "Query",
@@ -25,6 +27,54 @@ MAX_POOL = 32
 # The API calls of the policy running in this context (a policy's thread and the
 # detail workers it starts), so that concurrent policies count their own.
 POLICY_CALLS: contextvars.ContextVar[Counter | None] = contextvars.ContextVar("policy_calls", default=None)
+
+
+def _seconds(name: str, default: float) -> float:
+    """A number of seconds from the environment; the default when unset or not a positive number."""
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+# No call waits forever: seconds to open a connection, and to wait for any part
+# of an answer (read at client creation, so they can be set per process).
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 60.0
+# And no policy runs forever: after this many seconds it makes no new call.
+DEFAULT_POLICY_TIMEOUT = 900.0
+
+
+def connect_timeout() -> float:
+    return _seconds("C7N_LITE_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT)
+
+
+def read_timeout() -> float:
+    return _seconds("C7N_LITE_READ_TIMEOUT", DEFAULT_READ_TIMEOUT)
+
+
+def policy_timeout() -> float:
+    return _seconds("C7N_LITE_POLICY_TIMEOUT", DEFAULT_POLICY_TIMEOUT)
+
+
+def client_config(**extra: Any) -> Any:
+    """botocore Config for every client: standard retries, timeouts, our user agent."""
+    from botocore.config import Config
+    return Config(retries={"mode": "standard", "max_attempts": DEFAULT_MAX_ATTEMPTS},
+                  connect_timeout=connect_timeout(), read_timeout=read_timeout(),
+                  user_agent_extra="c7n_lite", **extra)
+
+@dataclass
+class Deadline:
+    """A policy's: when its calls stop (monotonic time), and why they already did."""
+
+    at: float
+    seconds: float
+    stalled: str | None = None
+
+
+POLICY_DEADLINE: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar("policy_deadline", default=None)
 
 # Called with every client a session creates, after its own handlers are
 # registered.  A test or instrumentation hook (e.g. fault injection through a
@@ -43,6 +93,10 @@ def is_read_only(operation: str) -> bool:
 
 class DryRunViolation(RuntimeError):
     """A mutating call was attempted during a dry run: a bug, stopped before it is sent."""
+
+
+class PolicyTimeout(RuntimeError):
+    """The policy's deadline passed, or its endpoint stopped answering: no new call is made."""
 
 
 class AwsSession:
@@ -68,6 +122,8 @@ class AwsSession:
         # so that policies running at once describe and fetch each thing once.
         self.resource_cache: dict = {}
         self._cache_locks: dict[Any, threading.Lock] = {}
+        # Why calls stopped when no policy deadline is running (a Lambda's session).
+        self._stalled: str | None = None
 
     def cache_lock(self, key: Any) -> threading.Lock:
         with self._lock:
@@ -85,6 +141,14 @@ class AwsSession:
         """Where the run reports global resources (IAM): us-east-1 when the run
         covers it, else its first region."""
         return "us-east-1" if "us-east-1" in self.run_regions else self.run_regions[0]
+
+    def start_deadline(self, seconds: float | None = None) -> None:
+        """A policy starts (in this context: its thread and its detail workers): it
+        makes no call after `seconds` (C7N_LITE_POLICY_TIMEOUT), and none after one
+        of its calls timed out (the endpoint is not answering: waiting again for
+        each remaining call would hold the run for hours)."""
+        limit = policy_timeout() if seconds is None else seconds
+        POLICY_DEADLINE.set(Deadline(time.monotonic() + limit, limit))
 
     @property
     def boto_session(self) -> Any:
@@ -108,15 +172,14 @@ class AwsSession:
         return client
 
     def _make_client(self, service: str, region: str) -> Any:
-        from botocore.config import Config
-        config = Config(retries={"mode": "standard", "max_attempts": DEFAULT_MAX_ATTEMPTS},
-                        max_pool_connections=MAX_POOL,
-                        user_agent_extra="c7n_lite")
+        config = client_config(max_pool_connections=MAX_POOL)
         kwargs: dict[str, Any] = {"region_name": region, "config": config}
         if self.endpoint_url:
             kwargs["endpoint_url"] = self.endpoint_url
         client = self.boto_session.client(service, **kwargs)
         client.meta.events.register("before-call", self._before_call)
+        client.meta.events.register("before-send", self._before_send)
+        client.meta.events.register("needs-retry", self._note_timeout)
         for hook in CLIENT_HOOKS:
             hook(client)
         return client
@@ -132,6 +195,32 @@ class AwsSession:
             mine = POLICY_CALLS.get()
             if mine is not None:
                 mine[key] += 1
+
+    def _before_send(self, request: Any = None, **kwargs: Any) -> None:
+        # Before every attempt, retries included.
+        deadline = POLICY_DEADLINE.get()
+        stalled = deadline.stalled if deadline is not None else self._stalled
+        if stalled:
+            raise PolicyTimeout(stalled)
+        if deadline is not None and time.monotonic() > deadline.at:
+            raise PolicyTimeout(f"policy deadline of {deadline.seconds:g}s passed "
+                                "(C7N_LITE_POLICY_TIMEOUT): no further call made")
+
+    def _note_timeout(self, caught_exception: BaseException | None = None, **kwargs: Any) -> None:
+        from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
+        if isinstance(caught_exception, ReadTimeoutError):
+            why = (f"no answer within {read_timeout():g}s (C7N_LITE_READ_TIMEOUT) from "
+                   f"{caught_exception.kwargs.get('endpoint_url')}: no further call made")
+        elif isinstance(caught_exception, ConnectTimeoutError):
+            why = (f"no connection within {connect_timeout():g}s (C7N_LITE_CONNECT_TIMEOUT) to "
+                   f"{caught_exception.kwargs.get('endpoint_url')}: no further call made")
+        else:
+            return
+        deadline = POLICY_DEADLINE.get()
+        if deadline is not None:
+            deadline.stalled = why
+        else:
+            self._stalled = why
 
     @property
     def account_id(self) -> str:
@@ -202,3 +291,21 @@ def error_message(exc: BaseException) -> str:
     if isinstance(response, dict):
         return response.get("Error", {}).get("Message") or str(exc)
     return str(exc)
+
+
+NO_CREDENTIALS = ("NoCredentialsError", "PartialCredentialsError", "ProfileNotFound", "NoRegionError")
+
+
+def describe_error(exc: BaseException) -> str:
+    """An AWS call's failure in one line: the AWS error code and message, or what
+    kept the call from being made (no credentials, no endpoint, a timeout)."""
+    name = type(exc).__name__
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict) and response.get("Error"):
+        text = f"{error_code(exc)}: {error_message(exc)}"
+    else:
+        text = str(exc) or name
+    first = (text.strip().splitlines() or [name])[0]
+    if name in NO_CREDENTIALS:
+        first += " (configure credentials: AWS_PROFILE, AWS_ACCESS_KEY_ID, ~/.aws/credentials or a role)"
+    return first

@@ -8,12 +8,30 @@ import sys
 import click
 
 from c7n_lite.cli import fail, load_or_exit, setup_logging
+from c7n_lite.textsafe import safe
 
 
 def _session(region: str | None, dryrun: bool):  # noqa: ANN202 - AwsSession, imported lazily
     from c7n_lite.aws.session import AwsSession
+    from c7n_lite.regions import RegionError, check_region
     from c7n_lite.runner import default_region
-    return AwsSession(region or default_region(), dryrun=dryrun)
+    region = region or default_region()
+    try:
+        check_region(region)
+    except RegionError as exc:
+        fail([str(exc)])
+    return AwsSession(region, dryrun=dryrun)
+
+
+def _aws_failure(command: str, exc: Exception) -> None:
+    """No credentials, no endpoint, an AWS error before any plan: one line, exit 1."""
+    from c7n_lite.aws.session import describe_error
+    fail([f"{command}: {describe_error(exc)}"])
+
+
+def _aws_errors() -> tuple[type[Exception], ...]:
+    from botocore.exceptions import BotoCoreError, ClientError
+    return (BotoCoreError, ClientError)
 
 
 def _one_policy(paths: tuple[str, ...], name: str) -> dict:
@@ -42,13 +60,13 @@ def package(paths: tuple[str, ...], name: str, output: str) -> None:
 def _print_plans(plans: list, dryrun: bool) -> None:
     for plan in plans:
         if plan.error:
-            click.echo(f"{plan.policy}: error: {plan.error}", err=True)
+            click.echo(safe(f"{plan.policy}: error: {plan.error}"), err=True)
         elif not plan.calls:
             click.echo(f"{plan.policy}: up to date")
         elif dryrun:
             click.echo(f"{plan.policy}: would")
             for call in plan.calls:
-                click.echo(f"  - {call.message}")
+                click.echo(safe(f"  - {call.message}"))
 
 
 def _report(results: list, verb: str) -> bool:
@@ -57,10 +75,10 @@ def _report(results: list, verb: str) -> bool:
         if result.done:
             click.echo(f"{result.policy}: {verb}")
             for message in result.done:
-                click.echo(f"  - {message}")
+                click.echo(safe(f"  - {message}"))
         if result.error:
             ok = False
-            click.echo(f"{result.policy}: failed: {result.error}", err=True)
+            click.echo(safe(f"{result.policy}: failed: {result.error}"), err=True)
     return ok
 
 
@@ -78,7 +96,10 @@ def deploy(paths: tuple[str, ...], dryrun: bool, region: str | None, names: tupl
     from c7n_lite.deploy.executor import execute
     from c7n_lite.deploy.planner import plan_deploy
     session = _session(region, dryrun)
-    plans = plan_deploy(policies, session)
+    try:
+        plans = plan_deploy(policies, session)
+    except _aws_errors() as exc:
+        _aws_failure("deploy", exc)
     if not plans:
         click.echo("no periodic or event policies to deploy")
         return
@@ -101,7 +122,10 @@ def gc(paths: tuple[str, ...], dryrun: bool, region: str | None, verbose: int) -
     from c7n_lite.deploy.executor import execute
     from c7n_lite.deploy.planner import plan_gc
     session = _session(region, dryrun)
-    plans = plan_gc(policies, session)
+    try:
+        plans = plan_gc(policies, session)
+    except _aws_errors() as exc:
+        _aws_failure("gc", exc)
     if not plans:
         click.echo("nothing to remove")
         return
@@ -121,7 +145,8 @@ def invoke(paths: tuple[str, ...], name: str, event_file: click.utils.LazyFile, 
     """Run a policy's packaged handler locally for one event, in a clean interpreter,
     against the configured endpoint (AWS_ENDPOINT_URL)."""
     data = _one_policy(paths, name)
-    event = json.load(event_file)
+    event = _read_event(event_file)
+    _require_credentials()
     from c7n_lite.deploy.archive import build
     from c7n_lite.deploy.invoke import InvokeError
     from c7n_lite.deploy.invoke import invoke as run_handler
@@ -140,6 +165,33 @@ def invoke(paths: tuple[str, ...], name: str, event_file: click.utils.LazyFile, 
     except InvokeError as exc:
         fail([str(exc), exc.stderr])
     for line in result.logs:
-        click.echo(line, err=True)
+        click.echo(safe(line), err=True)
     click.echo(json.dumps(result.summary, indent=2, sort_keys=True))
     sys.exit(1 if result.summary.get("errors") else 0)
+
+
+def _read_event(event_file: click.utils.LazyFile) -> dict:
+    """The event file's JSON object, or one line saying why it is not one."""
+    name = getattr(event_file, "name", "event")
+    try:
+        event = json.load(event_file)
+    except (ValueError, UnicodeDecodeError) as exc:
+        fail([f"{name}: not JSON: {exc}"])
+    if not isinstance(event, dict):
+        kind = {list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(type(event), "a number")
+        fail([f"{name}: an event must be a JSON object, got {kind}"])
+    return event
+
+
+def _require_credentials() -> None:
+    """The handler runs in a subprocess with the environment's credentials: say so
+    here, in one line, when there are none."""
+    import boto3
+    from botocore.exceptions import BotoCoreError
+    try:
+        credentials = boto3.Session().get_credentials()
+    except BotoCoreError as exc:
+        _aws_failure("invoke", exc)
+    if credentials is None:
+        fail(["invoke: no AWS credentials (configure credentials: AWS_PROFILE, AWS_ACCESS_KEY_ID, "
+              "~/.aws/credentials or a role)"])

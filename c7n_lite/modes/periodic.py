@@ -9,9 +9,9 @@ import re
 from c7n_lite.modes.serverless import LAMBDA_OPTIONS, ServerlessMode
 from c7n_lite.registry import modes
 
-_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)\Z")  # \Z: no trailing newline
 # cron(minutes hours day-of-month month day-of-week year): six fields.
-_CRON = re.compile(r"^cron\((\S+ \S+ \S+ \S+ \S+ \S+)\)$")
+_CRON = re.compile(r"^cron\((\S+ \S+ \S+ \S+ \S+ \S+)\)\Z")
 
 
 def schedule_problems(expression: str) -> list[str]:

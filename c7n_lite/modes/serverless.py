@@ -41,7 +41,7 @@ LAMBDA_OPTIONS: dict[str, dict] = {
 # policy so that changing them updates the configuration, not the code.
 DEPLOY_ONLY = ("role", "memory", "timeout", "runtime", "function-prefix", "tags", "environment",
                "tracing", "description", "member-role", "execution-options")
-FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")  # \Z, not $: no trailing newline
 
 
 class ServerlessMode(Mode):
@@ -56,6 +56,9 @@ class ServerlessMode(Mode):
     @classmethod
     def check(cls, data: dict) -> list[str]:
         prefix = data.get("function-prefix", DEFAULT_PREFIX)
+        # The schema's pattern ends in `$`, which also matches before a final newline.
+        if isinstance(prefix, str) and not re.fullmatch(r"[A-Za-z0-9_-]*", prefix):
+            return [f"function-prefix {prefix!r}: use letters, digits, '-' or '_'"]
         if len(prefix) > 40:
             return [f"function-prefix {prefix!r} is too long (a function name has at most 64 characters)"]
         return []

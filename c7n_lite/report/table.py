@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from c7n_lite.report.aggregate import total
 from c7n_lite.report.collect import Findings
+from c7n_lite.textsafe import safe
 
 MAX_CONTROLS_WIDTH = 40
 
@@ -19,6 +20,8 @@ def render(findings: Findings) -> str:
             controls = controls[:MAX_CONTROLS_WIDTH - 1] + "…"
         rows.append([r.name, *([r.account, r.region] if several_scopes else []), r.severity or "-", controls,
                      str(r.evaluated), str(r.failed), str(r.passed), str(r.errored), r.status.upper()])
+    # Names and controls come from run files: escape control characters (c7n_lite.textsafe).
+    rows = [[safe(cell) for cell in row] for row in rows]
     t = total(findings)
     totals = ["TOTAL", *(["", ""] if several_scopes else []), "", "", str(t.evaluated), str(t.failed),
               str(t.passed), str(t.errored),
