@@ -26,7 +26,8 @@ def related_manager(manager: Any, type_name: str) -> Any:
     if rt is None:
         # In a Lambda only the declared related_types are shipped and imported.
         raise LookupError(f"resource type {type_name} is not loaded: declare it in related_types")
-    return dataclasses.replace(manager, resource_type=rt)
+    # The policy's `query` is for its own type's describe call, not this one's.
+    return dataclasses.replace(manager, resource_type=rt, query=None)
 
 
 def related_by_id(manager: Any, ids: Iterable[str], fetch_missing: bool = False) -> dict[str, dict]:
