@@ -91,11 +91,16 @@ class RelatedValueFilter(Filter):
         if keys:
             self.manager.ensure_details(resources, keys)
         ids = {rid: self.related_ids(r) for rid, r in ((id(r), r) for r in resources)}
-        related = related_manager(self.manager, self.related_types[0])
-        self.related = related_by_id(related, {i for v in ids.values() for i in v}, self.fetch_missing)
-        if self.data.get("key"):
-            related.ensure_details(list(self.related.values()), {key_root(self.data["key"])})
+        self.related = self.load_related({i for v in ids.values() for i in v})
         return [r for r in resources if self.match_related(r, ids[id(r)])]
+
+    def load_related(self, ids: set[str]) -> dict[str, dict]:
+        """The related resources by id (those that exist), with the fields the key reads."""
+        related = related_manager(self.manager, self.related_types[0])
+        found = related_by_id(related, ids, self.fetch_missing)
+        if self.data.get("key"):
+            related.ensure_details(list(found.values()), {key_root(self.data["key"])})
+        return found
 
     def match_related(self, resource: dict, related_ids: list[str]) -> bool:
         if self.data.get("value_type") == "resource_count":
