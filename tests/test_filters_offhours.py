@@ -97,9 +97,9 @@ policies:
   - name: bad-tz
     resource: ec2
     filters: [{type: offhour, offhour: 19, default_tz: mars}]
-  - name: no-hour
+  - name: defaults
     resource: ec2
-    filters: [{type: offhour, default_tz: et}]
+    filters: [offhour, {type: onhour}]
 """))
     assert result.exit_code == 1
-    assert "unknown time zone 'mars'" in result.output and "missing required key 'offhour'" in result.output
+    assert "unknown time zone 'mars'" in result.output and "defaults" not in result.output

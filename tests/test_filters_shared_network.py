@@ -141,3 +141,26 @@ policies:
     assert reasons & {"ResourceLocationMismatch", "LocationMismatch", "SecurityGroupMismatch"}
     # The yellow group is ignored: the green instance has no group left to disagree with.
     assert r["resource-vs-sg-only"] == [odd]
+
+
+def test_subnet_gateway_tests(aws, run):
+    ec2 = aws("ec2")
+    public_vpc, public_subnet, public_sg = network(ec2)
+    _, private_subnet, private_sg = network(ec2, "red", "red", "red")
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=public_vpc)
+    main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [public_vpc]},
+                                              {"Name": "association.main", "Values": ["true"]}])["RouteTables"][0]
+    ec2.create_route(RouteTableId=main["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    public = instance(ec2, public_subnet, public_sg, "blue")
+    private = instance(ec2, private_subnet, private_sg, "red")
+    r, _ = run("""
+policies:
+  - name: internet-facing
+    resource: ec2
+    filters: [{type: subnet, igw: true}]
+  - name: no-internet
+    resource: ec2
+    filters: [{type: subnet, igw: false, key: "tag:Team", value: red}]
+""", "InstanceId")
+    assert r == {"internet-facing": [public], "no-internet": [private]}

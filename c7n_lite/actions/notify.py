@@ -108,7 +108,7 @@ class Notify(Action):
         "slack_template": {"type": "string"},
         "slack_msg_color": {"type": "string"},
         "jira_template": {"type": "string"},
-        "priority_header": {"enum": ["1", "2", "3", "4", "5"]},
+        "priority_header": {"type": ["string", "integer"]},
         "violation_desc": {"type": "string"},
         "action_desc": {"type": "string"},
         "assume_role": {"type": "boolean"},
@@ -121,7 +121,10 @@ class Notify(Action):
     def all_permissions(cls, data: dict, resource_type: Any = None) -> set[str]:
         kind = (data.get("transport") or {}).get("type")
         perms = set(cls.permissions)
-        perms.add("sqs:SendMessage" if kind == "sqs" else "sns:Publish")
+        if kind in ("sqs", None):
+            perms.add("sqs:SendMessage")
+        if kind in ("sns", None):
+            perms.add("sns:Publish")
         return perms
 
     @classmethod

@@ -135,7 +135,8 @@ class OffHoursFilter(Filter):
     def json_schema(cls) -> dict:
         schema = super().json_schema()
         schema["properties"][f"{cls.time_type}hour"] = {"type": "integer", "minimum": 0, "maximum": 23}
-        schema["required"] = ["type", f"{cls.time_type}hour", "default_tz"]
+        # Custodian's schema names offhour/onhour and default_tz as required but
+        # accepts policies without them (default hour, `et`): so do we.
         return schema
 
     @classmethod

@@ -116,7 +116,7 @@ class RelatedValueFilter(Filter):
                 if self.data.get("value") == "absent":
                     found.append(rid)
                 continue
-            if self.matcher.match(other):
+            if self.match_one(other):
                 found.append(rid)
         if found and self.annotation:
             resource[self.annotation] = sorted(set(found) | set(resource.get(self.annotation, ())))
@@ -124,6 +124,10 @@ class RelatedValueFilter(Filter):
             return bool(found)
         # As in Custodian, 'and' holds for a resource with no related ones.
         return len(found) == len(related_ids)
+
+    def match_one(self, related: dict) -> bool:
+        """Whether one related resource matches (the value filter, by default)."""
+        return self.matcher.match(related)
 
     def match(self, resource: dict, event: dict | None = None) -> bool:
         return self.match_related(resource, self.related_ids(resource))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from c7n_lite.filters.core import Filter
-from c7n_lite.filters.related import RelatedValueFilter
+from c7n_lite.filters.related import RELATED_SCHEMA, RelatedValueFilter
 from c7n_lite.filters.value import ValueMatcher, key_root
 from c7n_lite.registry import filters
 from c7n_lite.resources.core import paginate
@@ -86,12 +86,58 @@ class DescribedRelatedFilter(DeclaredRelatedFilter):
 
 @filters.register("subnet")
 class SubnetFilter(DescribedRelatedFilter):
-    """A value filter on the resource's subnets; matched ones noted as `c7n:matched-subnets`."""
+    """A value filter on the resource's subnets; matched ones noted as
+    `c7n:matched-subnets`.  `igw: true|false` / `nat: true|false` test whether
+    the subnet's route table (its own, else its VPC's main one) routes to an
+    internet / NAT gateway; a subnet matches when all of the tests given (and
+    the value filter, if a key is given) hold, any of them with `operator: or`,
+    as in Custodian."""
 
+    schema = {**RELATED_SCHEMA, "igw": {"enum": [True, False]}, "nat": {"enum": [True, False]}}
     fact = "subnets_expr"
     operation, path, id_key = "describe_subnets", "Subnets", "SubnetId"
     annotation = "c7n:matched-subnets"
     permissions = ("ec2:DescribeSubnets",)
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        # Custodian's subnet filter needs no key: the gateway tests may be all.
+        return [p for p in super().check(data) if p != "missing required key 'key'"]
+
+    @classmethod
+    def all_permissions(cls, data: dict, resource_type: Any = None) -> set[str]:
+        extra = {"ec2:DescribeRouteTables"} if "igw" in data or "nat" in data else set()
+        return set(cls.permissions) | extra
+
+    def load_related(self, ids: set[str]) -> dict[str, dict]:
+        if "igw" in self.data or "nat" in self.data:
+            self.routes = {}
+            for table in described(self.manager, "describe_route_tables", "RouteTables", "RouteTableId").values():
+                for assoc in table.get("Associations") or ():
+                    if assoc.get("Main"):
+                        self.routes.setdefault(table.get("VpcId"), table)
+                    elif assoc.get("SubnetId"):
+                        self.routes[assoc["SubnetId"]] = table
+        return super().load_related(ids)
+
+    def gateway_test(self, subnet: dict, option: str, found: Any) -> bool:
+        wanted = self.data.get(option)
+        if wanted is None:
+            return True
+        table = self.routes.get(subnet.get("SubnetId")) or self.routes.get(subnet.get("VpcId"))
+        if table is None:
+            return False
+        present = any(found(route) for route in table.get("Routes") or ())
+        return present == bool(wanted)
+
+    def match_one(self, related: dict) -> bool:
+        combine = all if self.data.get("operator", "and") == "and" else any
+        # With no key and value, the value part holds (Custodian's rule).
+        value = self.matcher.match(related) if {"key", "value"} <= set(self.data) else True
+        return combine((
+            self.gateway_test(related, "igw", lambda r: str(r.get("GatewayId", "")).startswith("igw-")),
+            self.gateway_test(related, "nat", lambda r: bool(r.get("NatGatewayId"))),
+            value))
 
 
 @filters.register("vpc")
