@@ -143,3 +143,18 @@ policies:
     filters: [{type: list-item, key: NetworkInterfaces, count: 0}]
 """, "InstanceId")
     assert found == {"running-interfaces": [with_sg], "no-interfaces": []}
+
+
+def test_list_item_attrs_are_validated(cli, write_policies):
+    result = cli("validate", write_policies("""
+policies:
+  - name: bad-attrs
+    resource: security-group
+    filters: [{type: list-item, key: IpPermissions, attrs: [{type: ingress, Ports: [22]}]}]
+  - name: good-attrs
+    resource: security-group
+    filters: [{type: list-item, key: IpPermissions, attrs: [{or: [{FromPort: 22}, {ToPort: 22}]}]}]
+"""))
+    assert result.exit_code == 1
+    assert "bad-attrs" in result.output and "unknown filter 'ingress' for list entries" in result.output
+    assert "good-attrs" not in result.output

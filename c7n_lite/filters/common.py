@@ -160,6 +160,25 @@ class ListItem(Filter):
               "count_op": {"enum": sorted(OPERATORS)}}
     annotation: ClassVar[str] = "c7n:ListItemMatches"
 
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        from c7n_lite.filters.core import BOOLEAN_BLOCKS, FilterSpecError, normalize_filter
+        problems: list[str] = []
+
+        def walk(items: Any) -> None:
+            for item in items if isinstance(items, list) else ():
+                try:
+                    name, fdata = normalize_filter(item)
+                except FilterSpecError as exc:
+                    problems.append(f"attrs: {exc}")
+                    continue
+                if name in BOOLEAN_BLOCKS and "type" not in fdata:
+                    walk(fdata[name])
+                elif ListItems.filter_class(name) is None:
+                    problems.append(f"attrs: unknown filter {name!r} for list entries")
+        walk(data.get("attrs"))
+        return problems
+
     def __init__(self, data: dict, manager: Any) -> None:
         super().__init__(data, manager)
         import jmespath
