@@ -13,6 +13,7 @@ from c7n_lite.aws.session import AwsSession
 from c7n_lite.filters.core import BOOLEAN_BLOCKS, Filter, apply_filters, build_filters, normalize_filter
 from c7n_lite.registry import resources
 from c7n_lite.resources.core import ResourceManager, ResourceType
+from c7n_lite.resources.query import query_params
 
 
 class ConditionFacts(ResourceType):
@@ -41,7 +42,7 @@ class Policy:
             raise ValueError(f"unknown resource {data['resource']!r}")
         self.resource_type = rt
         self.session = session
-        self.manager = ResourceManager(rt, session, clock)
+        self.manager = ResourceManager(rt, session, clock, query=query_params(rt, data.get("query")))
         self.filters: list[Filter] = build_filters(data.get("filters") or [], self.manager)
         self.actions: list[Action] = build_actions(data.get("actions") or [], self.manager)
         for action in self.actions:

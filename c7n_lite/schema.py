@@ -52,7 +52,11 @@ POLICY_SCHEMA_PROPERTIES: dict[str, dict] = {
             "percent": {"type": "number", "minimum": 0, "maximum": 100},
             "op": {"enum": ["or", "and"]}}}]},
     "max-resources-percent": {"type": "number", "minimum": 0, "maximum": 100},
+    "query": {"type": "array", "items": {"type": "object"}},
+    "source": {"enum": ["describe", "describe-child", "config", "describe-ecr-image", "vpc-lattice-rule"]},
 }
+# Custodian's resource sources; c7n-lite reads every type with its describe calls.
+DESCRIBE_SOURCES = ("describe", "describe-child")
 TOP_LEVEL_KEYS = ("policies", "vars")
 
 
@@ -177,6 +181,7 @@ class _PolicyChecker:
             self.error(line_of(p, "resource"),
                        f"unknown resource {resource!r}{suggest(resource_type_name(resource), resources.names())}")
             return self.errors
+        self.check_source(rt)
         if isinstance(p.get("filters"), list):
             self.check_filters(rt, p["filters"])
         if isinstance(p.get("actions"), list):
@@ -203,6 +208,19 @@ class _PolicyChecker:
                        f"name is {len(self.name)} characters long: at most "
                        f"{MAX_FUNCTION_NAME_LENGTH - len(prefix)} for a Lambda policy (its function "
                        f"'{prefix}<name>' has at most {MAX_FUNCTION_NAME_LENGTH})")
+
+    def check_source(self, rt: type) -> None:
+        p = self.policy
+        source = p.get("source")
+        if isinstance(source, str) and source not in DESCRIBE_SOURCES:
+            self.error(line_of(p, "source"), f"source {source!r} is not supported: c7n-lite reads "
+                                             f"{rt.type} with its describe calls (source: describe)")
+        if isinstance(p.get("query"), list) and getattr(rt, "server_query", False):
+            from c7n_lite.resources.query import QueryError, parse_query
+            try:
+                parse_query(p["query"])
+            except QueryError as exc:
+                self.error(line_of(p, "query"), f"query: {exc}")
 
     def check_filters(self, rt: type, items: list) -> None:
         for index, item in enumerate(items):

@@ -60,9 +60,10 @@ policies:
       - {{type: notify, transport: {{type: sns, topic: "{TOPIC}"}}}}
 """)
     statements = role_policy(aws, "s3-public")
+    # (notify names the account in its message: iam:ListAccountAliases)
     assert statements["Policy"]["Action"] == [
-        "s3:GetBucketAcl", "s3:GetBucketTagging", "s3:GetBucketVersioning", "s3:GetBucketWebsite",
-        "s3:ListAllMyBuckets"]
+        "iam:ListAccountAliases", "s3:GetBucketAcl", "s3:GetBucketTagging", "s3:GetBucketVersioning",
+        "s3:GetBucketWebsite", "s3:ListAllMyBuckets"]
     # Publishing is allowed on the policy's topic only.
     assert statements["PolicyScoped1"]["Action"] == ["sns:Publish"]
     assert statements["PolicyScoped1"]["Resource"] == [TOPIC]
@@ -132,7 +133,7 @@ def test_the_scoped_role_is_enough_under_iam_enforcement(cli, aws, server, tmp_p
     statements = role_policy(aws, "sg-opened-to-world")
     assert statements["PolicyScoped1"] == {"Sid": "PolicyScoped1", "Effect": "Allow", "Action": ["sns:Publish"],
                                            "Resource": [topic]}
-    assert statements["Policy"]["Action"] == ["ec2:DescribeSecurityGroups"]
+    assert statements["Policy"]["Action"] == ["ec2:DescribeSecurityGroups", "iam:ListAccountAliases"]
     widened = {"Version": "2012-10-17", "Statement": [
         {**s, "Resource": "*"} if s["Sid"].startswith("PolicyScoped") else s for s in statements.values()]}
     iam.put_role_policy(RoleName="c7n-lite-sg-opened-to-world", PolicyName="c7n-lite-policy",

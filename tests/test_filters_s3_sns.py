@@ -234,9 +234,12 @@ def test_global_grants_options(cli, write_policies, buckets, server):
     assert result.ids("acp", "Name") == ["auth-read"]
     public_write = next(b for b in result.resources("default") if b["Name"] == "public-write")
     assert public_write["GlobalPermissions"] == ["READ", "WRITE"]
-    # The website document is read only for buckets everyone may READ.
-    calls = result.metadata("default")["api_calls"]["by_operation"]
-    assert calls["s3:GetBucketAcl"] == 13 and calls["s3:GetBucketWebsite"] == 3
+    # Each ACL is read once for the four policies, and the website document only for
+    # buckets everyone may READ (whichever policy, running at once, asked first).
+    calls = [result.metadata(p)["api_calls"]["by_operation"] for p in ("default", "no-website-exception",
+                                                                        "writes", "acp")]
+    assert sum(c.get("s3:GetBucketAcl", 0) for c in calls) == 13
+    assert sum(c.get("s3:GetBucketWebsite", 0) for c in calls) == 3
 
 
 def test_bucket_encryption_options(cli, write_policies, buckets, server):
@@ -288,9 +291,13 @@ def test_s3_cross_account_and_public_block(cli, write_policies, buckets, server)
     assert "private" in result.ids("policy-block-off", "Name")
     assert "blocked" not in result.ids("policy-block-off", "Name")
     assert result.ids("acl-block-on", "Name") == ["blocked", "half-blocked"]
-    calls = result.metadata("xacct")["api_calls"]["by_operation"]
-    assert set(calls) == {"s3:ListBuckets", "s3:GetBucketPolicy", "sts:GetCallerIdentity"} or \
-        set(calls) == {"s3:ListBuckets", "s3:GetBucketPolicy"}
+    # One listing for the run's policies (running at once, whichever asked first).
+    names = ("xacct", "xacct-trusted", "block-any-off", "policy-block-off", "acl-block-on")
+    totals: dict[str, int] = {}
+    for name in names:
+        for op, n in result.metadata(name)["api_calls"]["by_operation"].items():
+            totals[op] = totals.get(op, 0) + n
+    assert totals["s3:ListBuckets"] == 1 and totals["s3:GetBucketPolicy"] >= 1
 
 
 @pytest.mark.parametrize("text, message", [

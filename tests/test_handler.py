@@ -283,7 +283,12 @@ def test_example_sg_opened_to_world_notifies(aws):
     summary = invoke(_example("sg-opened-to-world"), event).summary
     assert summary["errors"] == [] and summary["matched"] == [group]
     messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
-    assert len(messages) == 1 and group in messages[0]["Body"] and quiet not in messages[0]["Body"]
+    # c7n-mailer's wire format: the SNS message is zlib-compressed, base64-encoded JSON.
+    from c7n_lite.actions.notify_wire import unpack
+    assert len(messages) == 1
+    message = unpack(json.loads(messages[0]["Body"])["Message"])
+    assert [r["GroupId"] for r in message["resources"]] == [group] and quiet not in json.dumps(message)
+    assert message["event"]["detail"]["requestParameters"]["groupId"] == group
 
 
 def test_example_ebs_auto_tag_user_tags_the_new_volume(aws):

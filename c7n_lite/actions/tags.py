@@ -64,9 +64,35 @@ class TagAction(Action):
         return calls
 
 
+# A tag value: a scalar (YAML's unquoted numbers and booleans are written as
+# text), or a look-up on the resource with a fallback, as in Custodian.
+TAG_LOOKUP_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["type"],
+    "properties": {"type": {"enum": ["resource"]}, "key": {"type": "string"},
+                   "default-value": {"type": "string"}},
+    "anyOf": [{"required": ["key"]}, {"required": ["default-value"]}],
+}
+TAG_VALUE_SCHEMA = {"oneOf": [TAG_LOOKUP_SCHEMA, {"type": ["string", "number", "boolean"]}]}
+_SKIP = object()
+
+
+class _Placeholders(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def tag_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
+
+
 @actions.register("tag")
 class Tag(TagAction):
-    """Set tags: `key`/`value` (or `tag`/`value`), or a `tags` map."""
+    """Set tags: `key`/`value` (or `tag`/`value`), or a `tags` map.  A value may
+    be a look-up on the resource (`{type: resource, key: <JMESPath>,
+    default-value: …}`); `{account_id}`, `{region}` and `{now}` are filled in.
+    With no tags given (a bare `tag`), nothing is set, as in Custodian."""
 
     untags = False
     reads = ()
@@ -74,27 +100,80 @@ class Tag(TagAction):
     schema = {
         "key": {"type": "string"},
         "tag": {"type": "string"},
-        "value": {"type": "string"},
-        "tags": {"type": "object", "additionalProperties": {"type": "string"}},
+        "value": TAG_VALUE_SCHEMA,
+        "msg": {"type": "string"},
+        "tags": {"type": "object", "additionalProperties": TAG_VALUE_SCHEMA},
     }
 
     @classmethod
     def check(cls, data: dict) -> list[str]:
-        if not data.get("tags") and not (data.get("key") or data.get("tag")):
-            return ["give `key` and `value`, or a `tags` map"]
-        if (data.get("key") or data.get("tag")) and "value" not in data:
-            return ["`key` needs a `value`"]
+        if data.get("key") and data.get("tag"):
+            return ["give `key` or `tag`, not both"]
         return []
 
-    def tags(self) -> dict[str, str]:
+    def tags(self) -> dict:
+        """Tag specs as Custodian reads them: `tags`, and `key` (or `tag`, by default
+        maid_status) set to `value` (or the legacy `msg`) when one is given."""
         tags = dict(self.data.get("tags") or {})
-        key = self.data.get("key") or self.data.get("tag")
-        if key:
-            tags[key] = self.data.get("value", "")
+        value = self.data.get("value")
+        if value is None or value == "":
+            value = self.data.get("msg")
+        if value is not None and value != "":
+            tags[self.data.get("key") or self.data.get("tag") or DEFAULT_TAG] = value
         return tags
 
+    def placeholders(self) -> _Placeholders:
+        import datetime
+        session = self.manager.session
+        now = self.manager.now().astimezone(datetime.timezone.utc)
+        return _Placeholders(account_id=session.account_id, region=session.region, now=now)
+
+    def resolve(self, spec: object, name: str, resource: dict, fields: _Placeholders) -> object:
+        if not isinstance(spec, dict):
+            text = tag_text(spec)
+            if "{" not in text:
+                return text
+            try:
+                return text.format_map(fields)
+            except (ValueError, IndexError, AttributeError):
+                return text  # braces that are not placeholders
+        if "key" not in spec:
+            # A conditional default: only where the resource lacks the tag.
+            return _SKIP if name in resource_tags(resource) else tag_text(spec["default-value"])
+        import jmespath
+        found = jmespath.search(spec["key"], resource)
+        if found is None:
+            if "default-value" not in spec:
+                raise ValueError(f"tag {name!r}: {spec['key']!r} gives nothing on "
+                                 f"{self.resource_id(resource)} and there is no default-value")
+            return tag_text(spec["default-value"])
+        return tag_text(found)
+
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
-        return self.tag(resources, self.tags())
+        specs = self.tags()
+        ids = [self.resource_id(r) for r in resources]
+        if not specs:
+            return [ApiCall.skip(ids, "no tag given (`key`/`value` or `tags`): nothing to set", "tag")]
+        needs_lookup = any(isinstance(v, dict) for v in specs.values())
+        needs_fields = any(not isinstance(v, dict) and "{" in tag_text(v) for v in specs.values())
+        fields = self.placeholders() if needs_fields else _Placeholders()
+        if not needs_lookup:
+            return self.tag(resources, {k: self.resolve(v, k, {}, fields) for k, v in specs.items()})
+        if any(isinstance(v, dict) and "key" not in v for v in specs.values()):
+            self.ensure_tags(resources)
+        groups: dict[tuple, list[dict]] = {}
+        skipped = []
+        for r in resources:
+            resolved = {k: self.resolve(v, k, r, fields) for k, v in specs.items()}
+            resolved = {k: v for k, v in resolved.items() if v is not _SKIP}
+            if not resolved:
+                skipped.append(self.resource_id(r))
+                continue
+            groups.setdefault(tuple(sorted(resolved.items())), []).append(r)
+        calls = [call for key, group in groups.items() for call in self.tag(group, dict(key))]
+        if skipped:
+            calls.append(ApiCall.skip(skipped, "already has every tag given as a default", "tag"))
+        return calls
 
 
 @actions.register("remove-tag")

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 
 from c7n_lite.aws.session import AwsSession
 from c7n_lite.deploy.archive import HANDLER, Archive, build
-from c7n_lite.modes.serverless import DEFAULT_MEMORY, DEFAULT_RUNTIME, DEFAULT_TIMEOUT, FUNCTION_NAME, ServerlessMode
+from c7n_lite.modes.serverless import (
+    DEFAULT_MEMORY,
+    DEFAULT_RUNTIME,
+    DEFAULT_TIMEOUT,
+    FUNCTION_NAME,
+    ServerlessMode,
+    environment_variables,
+)
 from c7n_lite.policy import Policy, policy_permission_resources
 from c7n_lite.registry import modes
 
@@ -106,7 +113,7 @@ class Target:
             "Timeout": int(opts.get("timeout", DEFAULT_TIMEOUT)),
             "MemorySize": int(opts.get("memory", DEFAULT_MEMORY)),
             "Description": self.description,
-            "Environment": {"Variables": dict(sorted((opts.get("environment") or {}).items()))},
+            "Environment": {"Variables": dict(sorted(environment_variables(opts).items()))},
             "TracingConfig": {"Mode": opts.get("tracing", "PassThrough")},
         }
 

@@ -7,6 +7,7 @@ from typing import Any
 from c7n_lite.filters.age import DURATION_SCHEMA, AgeFilter
 from c7n_lite.filters.related import RELATED_SCHEMA, RelatedValueFilter, related_by_id, related_manager
 from c7n_lite.filters.value import ValueFilter, parse_date
+from c7n_lite.filters.vpc import SecurityGroupFilter
 from c7n_lite.registry import filters
 
 
@@ -26,12 +27,8 @@ class InstanceAge(AgeFilter):
 
 
 @filters.register("security-group", "aws.ec2")
-class InstanceSecurityGroup(RelatedValueFilter):
+class InstanceSecurityGroup(SecurityGroupFilter):
     """A value filter on the security groups of the instance's network interfaces."""
-
-    related_types = ("aws.security-group",)
-    annotation = "c7n:matched-security-groups"
-    permissions = ("ec2:DescribeSecurityGroups",)
 
     def related_ids(self, resource: dict) -> list[str]:
         return list(dict.fromkeys(g["GroupId"] for eni in resource.get("NetworkInterfaces") or ()

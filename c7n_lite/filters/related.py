@@ -26,7 +26,8 @@ def related_manager(manager: Any, type_name: str) -> Any:
     if rt is None:
         # In a Lambda only the declared related_types are shipped and imported.
         raise LookupError(f"resource type {type_name} is not loaded: declare it in related_types")
-    return dataclasses.replace(manager, resource_type=rt)
+    # The policy's `query` is for its own type's describe call, not this one's.
+    return dataclasses.replace(manager, resource_type=rt, query=None)
 
 
 def related_by_id(manager: Any, ids: Iterable[str], fetch_missing: bool = False) -> dict[str, dict]:
@@ -73,6 +74,8 @@ class RelatedValueFilter(Filter):
     def __init__(self, data: dict, manager: Any) -> None:
         super().__init__(data, manager)
         self.matcher = ValueMatcher(data, manager.now)
+        # Related resources whose reads failed (their ids → why), set by load_related.
+        self.related_unknown: dict[str, dict] = {}
         self.any = data.get("operator", "or") == "or"
 
     @classmethod
@@ -96,18 +99,25 @@ class RelatedValueFilter(Filter):
         if keys:
             resources = self.manager.ensure_details(resources, keys)
         ids = {rid: self.related_ids(r) for rid, r in ((id(r), r) for r in resources)}
-        related = related_manager(self.manager, self.related_types[0])
-        self.related = related_by_id(related, {i for v in ids.values() for i in v}, self.fetch_missing)
-        for related_keys in self.related_reads().values():
-            related.ensure_details(list(self.related.values()), related_keys)
+        self.related = self.load_related({i for v in ids.values() for i in v})
         # A resource whose related one could not be read is unknown too.
-        unknown = related.unevaluated.errored
+        unknown = self.related_unknown
         for r in resources if unknown else ():
             bad = [i for i in ids[id(r)] if i in unknown]
             if bad:
                 self.manager.unevaluated.errored.setdefault(
                     self.manager.resource_type.resource_id(r), {**unknown[bad[0]], "stage": f"filter:{self.type}"})
         return [r for r in resources if self.match_related(r, ids[id(r)])]
+
+    def load_related(self, ids: set[str]) -> dict[str, dict]:
+        """The related resources by id (those that exist), with the fields the key reads."""
+        related = related_manager(self.manager, self.related_types[0])
+        found = related_by_id(related, ids, self.fetch_missing)
+        for related_keys in self.related_reads().values():
+            related.ensure_details(list(found.values()), related_keys)
+        # Related resources whose reads failed: who refers to them is unknown.
+        self.related_unknown = related.unevaluated.errored
+        return found
 
     def match_related(self, resource: dict, related_ids: list[str]) -> bool:
         if self.data.get("value_type") == "resource_count":
@@ -123,7 +133,7 @@ class RelatedValueFilter(Filter):
                 if self.data.get("value") == "absent":
                     found.append(rid)
                 continue
-            if self.matcher.match(other):
+            if self.match_one(other):
                 found.append(rid)
         if found and self.annotation:
             resource[self.annotation] = sorted(set(found) | set(resource.get(self.annotation, ())))
@@ -131,6 +141,10 @@ class RelatedValueFilter(Filter):
             return bool(found)
         # As in Custodian, 'and' holds for a resource with no related ones.
         return len(found) == len(related_ids)
+
+    def match_one(self, related: dict) -> bool:
+        """Whether one related resource matches (the value filter, by default)."""
+        return self.matcher.match(related)
 
     def match(self, resource: dict, event: dict | None = None) -> bool:
         return self.match_related(resource, self.related_ids(resource))

@@ -13,6 +13,7 @@ from typing import Any
 from jmespath.exceptions import JMESPathTypeError
 
 from c7n_lite.filters.core import Filter
+from c7n_lite.filters.values_from import VALUES_FROM_SCHEMA
 from c7n_lite.registry import filters
 
 
@@ -137,21 +138,53 @@ def _version_key(value: Any) -> list | None:
     return [int(p) if p.isdigit() else p for p in parts]
 
 
-def tag_value(resource: dict, key: str) -> Any:
+# Custodian's `tag_key_transforms`: applied in order to each tag key before comparing.
+TAG_KEY_TRANSFORMS: dict[str, Callable[[str], str]] = {
+    "noop": lambda k: k, "capitalize": str.capitalize, "lower": str.lower, "strip": str.strip,
+    "title": str.title, "upper": str.upper, "nospaces": lambda k: k.replace(" ", ""),
+    "nounderscores": lambda k: k.replace("_", ""), "nodashes": lambda k: k.replace("-", ""),
+}
+
+
+def _transform_key(key: str, transforms: tuple[str, ...]) -> str:
+    for name in transforms:
+        key = TAG_KEY_TRANSFORMS[name](key)
+    return key
+
+
+def tag_value(resource: dict, key: str, transforms: tuple[str, ...] = ()) -> Any:
     tags = resource.get("Tags")
     if isinstance(tags, dict):
-        return tags.get(key)
+        tags = [{"Key": k, "Value": v} for k, v in tags.items()]
     for tag in tags or ():
-        if tag.get("Key") == key:
+        found = tag.get("Key")
+        if transforms and isinstance(found, str):
+            found = _transform_key(found, transforms)
+        if found == key:
             return tag.get("Value")
     return None
+
+
+def is_annotation_key(key: str) -> bool:
+    """Keys like `c7n:MatchedFilters` name what a filter noted on the resource:
+    they are looked up as they are, never as JMESPath."""
+    return ":" in key and not key.startswith("tag:")
+
+
+def _compile(key: str) -> Any:
+    import jmespath
+    try:
+        return jmespath.compile(key)
+    except jmespath.exceptions.JMESPathError:
+        if is_annotation_key(key):
+            return None
+        raise
 
 
 class ValueMatcher:
     """One compiled comparison: key (resolved once), op, value and value type."""
 
     def __init__(self, data: dict, now: Callable[[], datetime.datetime]) -> None:
-        import jmespath
         self.key: str = data.get("key", "")
         self.value = data.get("value")
         self.op = data.get("op")
@@ -159,8 +192,11 @@ class ValueMatcher:
         self.value_regex = re.compile(data["value_regex"]) if data.get("value_regex") else None
         self.now = now
         self.tag_key = self.key[4:] if self.key.startswith("tag:") else None
+        self.transforms = tuple(data.get("tag_key_transforms") or ())
         # resource_count has no key: it counts the resources.
-        self.expr = jmespath.compile(self.key) if self.tag_key is None and self.key else None
+        self.expr = _compile(self.key) if self.tag_key is None and self.key else None
+        # value_path: the value to compare with is read from each resource.
+        self.value_path = _compile(data["value_path"]) if data.get("value_path") else None
         self.compare = OPERATORS[self.op] if self.op else None
         # value_type expr: the value is a key of the same resource, compiled once.
         self.value_key: ValueMatcher | None = None
@@ -169,7 +205,7 @@ class ValueMatcher:
 
     def resource_value(self, resource: dict) -> Any:
         if self.tag_key is not None:
-            value = tag_value(resource, self.tag_key)
+            value = tag_value(resource, self.tag_key, self.transforms)
         elif self.key in resource:
             value = resource[self.key]
         elif self.expr is not None:
@@ -191,6 +227,11 @@ class ValueMatcher:
         if self.op in ("in", "ni", "not-in") and found is None:
             found = ()
         expected = self.value
+        if self.value_path is not None:
+            try:
+                expected = self.value_path.search(resource)
+            except JMESPathTypeError:
+                expected = None
         if self.value_type:
             expected, found = self._convert(expected, found, resource)
         if expected == "absent" and found is None:
@@ -274,31 +315,50 @@ class ValueFilter(Filter):
         "op": {"enum": sorted(OPERATORS)},
         "value_type": {"enum": list(VALUE_TYPES)},
         "value_regex": {"type": "string"},
+        "value_from": VALUES_FROM_SCHEMA,
+        "value_path": {"type": "string"},
+        "default": {"type": "object"},
+        "tag_key_transforms": {"type": "array", "items": {"enum": list(TAG_KEY_TRANSFORMS)}},
     }
 
     def __init__(self, data: dict, manager: Any) -> None:
         super().__init__(data, manager)
         self.matcher = ValueMatcher(data, manager.now)
+        self.values_loaded = "value_from" not in data
 
     @classmethod
     def check(cls, data: dict) -> list[str]:
         problems = []
         if data.get("value_type") != "resource_count":
-            # As in Custodian: a value filter needs a key and a value to compare.
-            problems += [f"missing required key {k!r}" for k in ("key", "value") if k not in data]
+            # As in Custodian: a value filter needs a key and a value to compare
+            # (or a value_from / value_path that gives it).
+            problems += ["missing required key 'key'"] if "key" not in data else []
+            if not {"value", "value_from", "value_path"} & set(data):
+                problems.append("missing required key 'value'")
         return problems + check_value_data(data)
 
     def sensitive(self) -> bool:
-        # resource_count compares the number of resources that reached it.
-        return self.data.get("value_type") == "resource_count" or super().sensitive()
+        # resource_count compares the number of resources that reached it; a c7n: key
+        # reads what an earlier filter noted.
+        return (self.data.get("value_type") == "resource_count" or str(self.data.get("key", "")).startswith("c7n:")
+                or super().sensitive())
 
     def required_keys(self) -> set[str]:
-        keys = {key_root(k) for k in (self.data.get("key"),) if k}
+        keys = {key_root(k) for k in (self.data.get("key"), self.data.get("value_path")) if k}
         if self.data.get("value_type") == "expr" and isinstance(self.data.get("value"), str):
             keys.add(key_root(self.data["value"]))
-        return keys
+        # What filters noted on the resource is not a field to fetch.
+        return {k for k in keys if not k.startswith("c7n:")}
+
+    def load_values(self) -> None:
+        """value_from: the list is read once, when the filter first runs."""
+        if not self.values_loaded:
+            from c7n_lite.filters.values_from import load_values
+            self.matcher.value = load_values(self.data["value_from"], self.manager.session)
+            self.values_loaded = True
 
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        self.load_values()
         if self.data.get("value_type") == "resource_count":
             compare = OPERATORS[self.data.get("op") or "eq"]
             return resources if compare(len(resources), self.data.get("value")) else []
@@ -312,6 +372,8 @@ def key_root(key: str) -> str:
     """The top-level field a value filter key reads (tag:X reads Tags)."""
     if key.startswith("tag:"):
         return "Tags"
+    if is_annotation_key(key):
+        return key
     found = _FIRST_FIELD.match(key)
     return found.group(1) if found else key
 
@@ -340,8 +402,11 @@ def check_value_data(data: dict) -> list[str]:
         keys.append(("value", value))
         if not isinstance(value, str):
             problems.append(f"value_type 'expr' needs a key of the resource as 'value', got {value!r}")
+    if data.get("value_path"):
+        keys.append(("value_path", data["value_path"]))
     for field, key in keys:
-        problem = jmespath_problem(key) if isinstance(key, str) and not key.startswith("tag:") else None
+        problem = jmespath_problem(key) if isinstance(key, str) and not key.startswith("tag:") \
+            and not is_annotation_key(key) else None
         if problem:
             problems.append(f"invalid JMESPath {field} {key!r}: {problem}")
     special = isinstance(value, str) and value in SPECIAL_VALUES
@@ -355,8 +420,6 @@ def check_value_data(data: dict) -> list[str]:
                 problems.append(f"value {v!r} is not an IP address or CIDR")
     if vt == "date" and parse_date(value) is None:
         problems.append(f"value_type 'date' needs a date as 'value', got {value!r}")
-    if op in LIST_OPS and not isinstance(value, list) and not special:
-        problems.append(f"op {op!r} needs a list as 'value', got {value!r}")
     if op in ("regex", "regex-case") and not special:
         if not isinstance(value, str):
             problems.append(f"op {op!r} needs a regular expression (a string) as 'value', got {value!r}")

@@ -12,18 +12,21 @@ VALUES_FROM_SCHEMA = {
     "type": "object", "additionalProperties": False, "required": ["url"],
     "properties": {"url": {"type": "string"},
                    "format": {"enum": ["json", "csv", "csv2dict", "txt"]},
-                   "expr": {"oneOf": [{"type": "integer"}, {"type": "string"}]}},
+                   "expr": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
+                   "query": {"type": "string"},
+                   "headers": {"type": "object", "additionalProperties": {"type": "string"}}},
 }
 
 
-def _read(url: str, session: Any) -> str:
+def _read(url: str, session: Any, headers: dict | None = None) -> str:
     parsed = urlparse(url)
     if parsed.scheme == "s3":
         body = session.client("s3").get_object(Bucket=parsed.netloc, Key=parsed.path.lstrip("/"))["Body"]
         return body.read().decode("utf-8")
     if parsed.scheme in ("http", "https"):
         import urllib.request
-        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - the policy names it
+        request = urllib.request.Request(url, headers=dict(headers or {}))
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - the policy names it
             return response.read().decode("utf-8")
     path = parsed.path if parsed.scheme == "file" else url
     with open(path, encoding="utf-8") as handle:
@@ -37,7 +40,7 @@ def load_values(spec: dict, session: Any) -> list:
         url = url.replace("{account_id}", session.account_id)
     url = url.replace("{region}", session.region)
     fmt = spec.get("format") or url.rsplit(".", 1)[-1].lower()
-    text = _read(url, session)
+    text = _read(url, session, spec.get("headers"))
     expr = spec.get("expr")
     if fmt == "json":
         data = json.loads(text)

@@ -28,7 +28,12 @@ LAMBDA_OPTIONS: dict[str, dict] = {
     "runtime": {"enum": list(RUNTIMES)},
     "function-prefix": {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"},
     "tags": {"type": "object", "additionalProperties": {"type": "string"}},
-    "environment": {"type": "object", "additionalProperties": {"type": "string"}},
+    # Custodian's shape is the Lambda API's, {Variables: {NAME: value}}; a flat
+    # map of names to values is accepted too.
+    "environment": {"oneOf": [
+        {"type": "object", "additionalProperties": False, "required": ["Variables"],
+         "properties": {"Variables": {"type": "object", "additionalProperties": {"type": "string"}}}},
+        {"type": "object", "additionalProperties": {"type": "string"}, "not": {"required": ["Variables"]}}]},
     "execution-options": {"type": "object"},
     "tracing": {"enum": ["Active", "PassThrough"]},
     # Seconds to wait before fetching the resources: CloudTrail events can
@@ -41,6 +46,16 @@ LAMBDA_OPTIONS: dict[str, dict] = {
 # policy so that changing them updates the configuration, not the code.
 DEPLOY_ONLY = ("role", "memory", "timeout", "runtime", "function-prefix", "tags", "environment",
                "tracing", "description", "member-role", "execution-options")
+
+
+def environment_variables(data: dict) -> dict[str, str]:
+    """A mode's `environment`, in either shape, as the Lambda's variables."""
+    env = data.get("environment") or {}
+    if isinstance(env.get("Variables"), dict):
+        env = env["Variables"]
+    return {str(k): str(v) for k, v in env.items()}
+
+
 FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")  # \Z, not $: no trailing newline
 
 

@@ -19,6 +19,7 @@ def _launch_permissions(client: Any, image: dict) -> dict:
 class AMI(ResourceType):
     service = "ec2"
     enum_op = "describe_images"
+    server_query = True
     enum_path = "Images"
     # Without it AWS lists every public image.
     enum_params = {"Owners": ["self"]}

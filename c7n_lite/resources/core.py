@@ -84,6 +84,9 @@ class ResourceType:
     # name with the resource field that gives its value.
     metrics_namespace: ClassVar[str | None] = None
     metrics_dimensions: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # The enumerate call takes a policy's `query` (describe filters and
+    # parameters, see resources/query.py); Custodian ignores it elsewhere.
+    server_query: ClassVar[bool] = False
     # Fields worth showing in reports and the terminal plan.
     report_fields: ClassVar[tuple[str, ...]] = ()
 
@@ -156,8 +159,10 @@ class ResourceType:
 
     # --- API ----------------------------------------------------------------
     @classmethod
-    def enumerate(cls, session: AwsSession) -> list[dict]:
-        return cls._prepared(paginate(session.client(cls.service), cls.enum_op, cls.enum_path, cls.enum_params))
+    def enumerate(cls, session: AwsSession, params: dict | None = None) -> list[dict]:
+        """Every resource; `params` (a policy's query merged into `enum_params`) replace `enum_params`."""
+        return cls._prepared(paginate(session.client(cls.service), cls.enum_op, cls.enum_path,
+                                      cls.enum_params if params is None else params))
 
     @classmethod
     def fetch_by_ids(cls, session: AwsSession, ids: list[str]) -> list[dict]:
@@ -219,6 +224,8 @@ class ResourceManager:
     resource_type: type[ResourceType]
     session: AwsSession
     clock: Callable[[], datetime.datetime] | None = None
+    # The describe call's parameters from the policy's `query` (server_query types only).
+    query: dict | None = None
     unevaluated: Unevaluated = field(default_factory=Unevaluated, init=False, repr=False)
 
     def now(self) -> datetime.datetime:
@@ -229,20 +236,18 @@ class ResourceManager:
     def _cache(self) -> dict:
         return self.session.resource_cache
 
-    def _describe_key(self) -> tuple:
-        rt = self.resource_type
-        return ("describe", rt.type, json.dumps(rt.enum_params, sort_keys=True))
-
     def resources(self) -> list[dict]:
         """Every resource of the type, described once per session (run and region)."""
         rt = self.resource_type
-        key = self._describe_key()
+        params = self.query
+        key = ("describe", rt.type, json.dumps(rt.enum_params if params is None else params, sort_keys=True))
         cache = self._cache()
         if key not in cache:
             with self.session.cache_lock(key):
                 if key not in cache:
                     try:
-                        cache[key] = rt.enumerate(self.session)
+                        cache[key] = (rt.enumerate(self.session) if params is None
+                                      else rt.enumerate(self.session, params))
                     except Exception as exc:  # noqa: BLE001 - re-raised with context
                         raise ResourceFetchError(f"describing {rt.type} failed: {exc}") from exc
         # Shallow copies per call (i.e. per policy): what one policy's filters note

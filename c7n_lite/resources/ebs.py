@@ -11,6 +11,7 @@ from c7n_lite.resources.core import Detail, ResourceType
 class EBS(ResourceType):
     service = "ec2"
     enum_op = "describe_volumes"
+    server_query = True
     enum_path = "Volumes"
     id = "VolumeId"
     name = "VolumeId"
@@ -37,6 +38,7 @@ def _create_volume_permissions(client: Any, snapshot: dict) -> dict:
 class Snapshot(ResourceType):
     service = "ec2"
     enum_op = "describe_snapshots"
+    server_query = True
     enum_path = "Snapshots"
     # Without it AWS lists every public snapshot too.
     enum_params = {"OwnerIds": ["self"]}

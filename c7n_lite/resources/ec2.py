@@ -9,6 +9,7 @@ from c7n_lite.resources.core import ResourceType
 class EC2(ResourceType):
     service = "ec2"
     enum_op = "describe_instances"
+    server_query = True
     enum_path = "Reservations[].Instances[]"
     id = "InstanceId"
     name = "InstanceId"
