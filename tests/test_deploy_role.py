@@ -7,6 +7,8 @@ import urllib.parse
 
 import pytest
 
+from tests.test_actions_notify import mailer_decode
+
 ACCOUNT = "123456789012"
 TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:security-alerts"
 
@@ -152,7 +154,8 @@ def test_the_scoped_role_is_enough_under_iam_enforcement(cli, aws, server, tmp_p
     assert summary["errors"] == [], summary
     assert summary["matched"] == [group]
     messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
-    assert len(messages) == 1 and group in messages[0]["Body"]
+    assert len(messages) == 1
+    assert [r["GroupId"] for r in mailer_decode(messages[0]["Body"])["resources"]] == [group]
 
 
 def _example_specs() -> list:

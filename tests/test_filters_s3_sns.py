@@ -267,10 +267,11 @@ def test_bucket_encryption_options(cli, write_policies, buckets, server):
     assert result.ids("bucket-key", "Name") == ["kms-bucket-key"]
     # Without rules, bucket_key_enabled: false falls back to state (true): no match.
     assert result.ids("no-bucket-key", "Name") == ["aes", "kms-custom", "kms-default"]
-    # One encryption call per bucket for nine policies.
-    assert result.metadata("enc-on")["api_calls"]["by_operation"]["s3:GetBucketEncryption"] == 13
-    assert all("s3:GetBucketEncryption" not in result.metadata(p)["api_calls"]["by_operation"]
-               for p in ("enc-off", "aes", "kms"))
+    # One encryption call per bucket for nine policies (running at once: whichever asks first).
+    names = [p.name for p in result.output_dir.iterdir() if (p / "metadata.json").exists()]
+    assert len(names) == 9
+    assert sum(result.metadata(p)["api_calls"]["by_operation"].get("s3:GetBucketEncryption", 0)
+               for p in names) == 13
 
 
 def test_s3_cross_account_and_public_block(cli, write_policies, buckets, server):
