@@ -14,6 +14,9 @@ from typing import Any
 
 READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Scan", "Query",
                  "BatchGet", "Select", "Test")
+# Calls that change no configuration though their names do not say so: IAM's
+# credential report is generated on demand by the `credential` filters.
+READ_OPERATIONS = frozenset(("GenerateCredentialReport",))
 
 # botocore's "standard" mode retries throttling and transient errors with
 # exponential backoff and full jitter; `max_attempts` counts retries, so 8 means
@@ -29,7 +32,7 @@ CLIENT_HOOKS: list[Callable[[Any], None]] = []
 
 
 def is_read_only(operation: str) -> bool:
-    return operation.startswith(READ_PREFIXES)
+    return operation.startswith(READ_PREFIXES) or operation in READ_OPERATIONS
 
 
 class DryRunViolation(RuntimeError):
