@@ -91,11 +91,23 @@ class AwsSession:
         kwargs: dict[str, Any] = {"region_name": region, "config": config}
         if self.endpoint_url:
             kwargs["endpoint_url"] = self.endpoint_url
+
         client = self.boto_session.client(service, **kwargs)
         client.meta.events.register("before-call", self._before_call)
+        if self.endpoint_url and service == "s3control":
+            # s3control's endpoint rules put the account id in the host name
+            # ({AccountId}.endpoint): a single local endpoint (the sandbox,
+            # tests) is reached by its own host.
+            client.meta.events.register("before-sign.s3-control", self._endpoint_host)
         for hook in CLIENT_HOOKS:
             hook(client)
         return client
+
+    def _endpoint_host(self, request: Any, **kwargs: Any) -> None:
+        from urllib.parse import urlsplit, urlunsplit
+        url, endpoint = urlsplit(request.url), urlsplit(self.endpoint_url or "")
+        if url.netloc != endpoint.netloc and url.netloc.endswith("." + endpoint.netloc):
+            request.url = urlunsplit(url._replace(netloc=endpoint.netloc))
 
     def _before_call(self, event_name: str, **kwargs: Any) -> None:
         # event_name is "before-call.<service>.<Operation>"
