@@ -74,7 +74,7 @@ def _macie(client: Any, account: dict) -> dict:
     try:
         admin = client.get_administrator_account().get("administrator") or {}
     except Exception as exc:  # noqa: BLE001
-        if not (_macie_off(exc) or error_code(exc) == "ResourceNotFoundException"):
+        if not _macie_off(exc):
             raise
         admin = {}
     info["master"] = info["administrator"] = admin
@@ -82,7 +82,9 @@ def _macie(client: Any, account: dict) -> dict:
 
 
 def _macie_off(exc: Exception) -> bool:
-    return error_code(exc) == "AccessDeniedException" and "not enabled" in str(exc).lower()
+    code = error_code(exc)
+    return code == "ResourceNotFoundException" or (
+        code == "AccessDeniedException" and "not enabled" in str(exc).lower())
 
 
 @resources.register("aws.account")
