@@ -94,7 +94,7 @@ class AwsSession:
 
         client = self.boto_session.client(service, **kwargs)
         client.meta.events.register("before-call", self._before_call)
-        if self.endpoint_url and service == "s3control":
+        if service == "s3control" and self._local_endpoint():
             # s3control's endpoint rules put the account id in the host name
             # ({AccountId}.endpoint): a single local endpoint (the sandbox,
             # tests) is reached by its own host.
@@ -103,9 +103,13 @@ class AwsSession:
             hook(client)
         return client
 
+    def _local_endpoint(self) -> str | None:
+        return self.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3_CONTROL") or \
+            os.environ.get("AWS_ENDPOINT_URL")
+
     def _endpoint_host(self, request: Any, **kwargs: Any) -> None:
         from urllib.parse import urlsplit, urlunsplit
-        url, endpoint = urlsplit(request.url), urlsplit(self.endpoint_url or "")
+        url, endpoint = urlsplit(request.url), urlsplit(self._local_endpoint() or "")
         if url.netloc != endpoint.netloc and url.netloc.endswith("." + endpoint.netloc):
             request.url = urlunsplit(url._replace(netloc=endpoint.netloc))
 
