@@ -136,17 +136,20 @@ class CheckCloudTrail(Filter):
                     return []
                 raise
         matcher = self._pattern()
-        found = next((f for f in cached(self.manager, ("metric-filters", group), metric_filters)
-                      if matcher.match(f)), None)
-        if found is None:
-            return False
-        metric = found["metricTransformations"][0]
+        # Any matching metric filter will do (Custodian reads the first only).
+        found = [f for f in cached(self.manager, ("metric-filters", group), metric_filters) if matcher.match(f)]
+        return any(self._alarmed(f["metricTransformations"][0]) for f in found)
+
+    def _alarmed(self, metric: dict) -> bool:
+        """An alarm on the metric notifies an SNS topic with a confirmed subscription."""
+        session = self.manager.session
         alarms = session.client("cloudwatch").describe_alarms_for_metric(
             MetricName=metric["metricName"], Namespace=metric["metricNamespace"])["MetricAlarms"]
         actions = {a for alarm in alarms for a in alarm.get("AlarmActions") or ()}
         sns = session.client("sns")
         for topic in sorted(a for a in actions if a.startswith("arn:") and ":sns:" in a):
-            attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+            attributes = cached(self.manager, ("topic", topic),
+                                lambda topic=topic: sns.get_topic_attributes(TopicArn=topic)["Attributes"])
             if attributes.get("SubscriptionsConfirmed", "0") != "0":
                 return True
         return False
