@@ -75,7 +75,8 @@ class DeleteTrail(PerResource):
         return calls
 
     def call(self, r: dict) -> tuple[str, str, dict, str]:
-        return "cloudtrail", "delete_trail", {"Name": r["TrailARN"]}, "delete trail"
+        # By name: the trail is homed in this region (moto ignores an ARN here).
+        return "cloudtrail", "delete_trail", {"Name": r["Name"]}, "delete trail"
 
 
 @actions.register("toggle-recording", "aws.config-recorder")

@@ -40,7 +40,8 @@ class CloudTrail(ResourceType):
     event selectors (`event-selectors`) are read per trail when a filter needs them.
 
     moto: trails, status, start/stop logging, update, event selectors and tags
-    work; `LatestDeliveryError` is never set."""
+    work; `LatestDeliveryError` is never set; `describe_trails` ignores
+    `trailNameList` and `delete_trail` ignores an ARN (names are used)."""
 
     service = "cloudtrail"
     enum_op = "describe_trails"
@@ -61,6 +62,12 @@ class CloudTrail(ResourceType):
         "tags": Detail(("Tags",), _trail_tags, ("cloudtrail:ListTags",)),
     }
     report_fields = ("Name", "HomeRegion", "IsMultiRegionTrail", "LogFileValidationEnabled", "KmsKeyId")
+
+    @classmethod
+    def fetch_by_ids(cls, session: AwsSession, ids: list[str]) -> list[dict]:
+        # describe_trails takes names or ARNs; moto ignores the list: keep those asked for.
+        wanted = set(ids)
+        return [t for t in super().fetch_by_ids(session, ids) if t["Name"] in wanted or t["TrailARN"] in wanted]
 
 
 @resources.register("aws.config-recorder")
