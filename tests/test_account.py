@@ -192,3 +192,17 @@ def test_missing_names_an_unknown_resource_in_one_line(cli, write_policies):
     result = cli("validate", write_policies(policy("bad", [{"type": "missing", "policy": {"resource": "aws.nope"}}])))
     assert result.exit_code != 0
     assert "aws.nope" in result.output and "Traceback" not in result.output
+
+
+def test_organization_filter(aws, cli, write_policies):
+    path = write_policies(policy("no-org", [{"type": "organization", "key": "Id", "value": "absent"}]))
+    assert len(cli("run", "--dryrun", path).resources("no-org")) == 1
+    aws("organizations").create_organization(FeatureSet="ALL")
+    assert cli("run", "--dryrun", path).resources("no-org") == []
+
+
+def test_access_analyzer_unserved_by_moto_is_an_error(cli, write_policies):
+    """moto does not serve IAM Access Analyzer: the policy fails, it does not pass."""
+    result = cli("run", "--dryrun", write_policies(policy("analyzer", [
+        {"type": "access-analyzer", "key": "status", "value": "ACTIVE"}])))
+    assert result.exit_code == 1 and result.metadata("analyzer")["errors"]

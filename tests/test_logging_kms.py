@@ -187,3 +187,29 @@ def test_log_group_tags(aws, cli, write_policies):
     assert result.ids("unowned", "logGroupName") == ["/app/b"]
     arn = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/app/b"
     assert logs.list_tags_for_resource(resourceArn=arn)["tags"] == {"Owner": "unknown"}
+
+
+def test_remove_matched_statements_from_a_key_policy(aws, cli, write_policies):
+    kms, _, still, _ = keys(aws)
+    owner = {"Sid": "Owner", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+             "Action": "kms:*", "Resource": "*"}
+    kms.put_key_policy(KeyId=still, PolicyName="default", Policy=json.dumps({"Statement": [owner, {
+        "Sid": "Everyone", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}]}))
+    result = cli("run", write_policies(policy("close", "aws.kms-key", [{"type": "cross-account"}],
+                                              [{"type": "remove-statements", "statement_ids": "matched"}])))
+    assert result.exit_code == 0, result.output
+    assert result.ids("close", "KeyId") == [still]
+    found = json.loads(kms.get_key_policy(KeyId=still, PolicyName="default")["Policy"])
+    assert found["Statement"] == [owner]
+
+
+def test_config_retention_filter(aws, cli, write_policies):
+    config = aws("config")
+    config.put_configuration_recorder(ConfigurationRecorder={
+        "name": "default", "roleARN": f"arn:aws:iam::{ACCOUNT}:role/config",
+        "recordingGroup": {"allSupported": True}})
+    path = write_policies(policy("short", "aws.config-recorder", [
+        {"type": "retention", "key": "RetentionPeriodInDays", "value": 365, "op": "lt"}]))
+    assert cli("run", "--dryrun", path).resources("short") == []   # the default: 7 years
+    config.put_retention_configuration(RetentionPeriodInDays=90)
+    assert cli("run", "--dryrun", path).ids("short", "name") == ["default"]

@@ -174,3 +174,43 @@ class ScheduleDeletion(PerResource):
         days = self.data.get("days", 30)
         return ("kms", "schedule_key_deletion", {"KeyId": r["KeyId"], "PendingWindowInDays": days},
                 f"delete in {days} days")
+
+
+@actions.register("remove-statements", "aws.kms-key")
+class RemoveKeyStatements(Action):
+    """Remove statements from the key policy: those a `cross-account` filter
+    matched (`statement_ids: matched`), the listed Sids, or `*` (all but the
+    statements that name only the account itself)."""
+
+    schema = {"statement_ids": {"oneOf": [{"enum": ["matched", "*"]},
+                                          {"type": "array", "items": {"type": "string"}}]}}
+    required = ("statement_ids",)
+    permissions = ("kms:GetKeyPolicy", "kms:PutKeyPolicy")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        import json
+        self.manager.ensure_details(resources, ["Policy"])
+        wanted = self.data["statement_ids"]
+        account = self.manager.session.account_id
+        calls = []
+        for r in resources:
+            document = json.loads(r["Policy"]) if isinstance(r["Policy"], str) else dict(r["Policy"])
+            statements = document.get("Statement") or []
+            if isinstance(statements, dict):
+                statements = [statements]
+            if wanted == "matched":
+                drop = r.get("CrossAccountViolations") or []
+                keep = [s for s in statements if s not in drop]
+            elif wanted == "*":
+                keep = [s for s in statements if s.get("Principal") == {"AWS": f"arn:aws:iam::{account}:root"}]
+            else:
+                keep = [s for s in statements if s.get("Sid") not in wanted]
+            if len(keep) == len(statements):
+                calls.append(ApiCall.skip([self.resource_id(r)], "no statement to remove", "put_key_policy"))
+                continue
+            removed = [s.get("Sid", "(no Sid)") for s in statements if s not in keep]
+            calls.append(ApiCall("kms", "put_key_policy", {
+                "KeyId": r["KeyId"], "PolicyName": "default",
+                "Policy": json.dumps({**document, "Statement": keep})}, [self.resource_id(r)],
+                "remove statements " + ", ".join(removed)))
+        return calls

@@ -78,6 +78,44 @@ class CheckMacie(DocumentValueFilter):
     permissions = ("macie2:GetMacieSession", "macie2:GetAdministratorAccount")
 
 
+@filters.register("organization", ACCOUNT)
+class Organization(DocumentValueFilter):
+    """Compare a field of the account's organization (`Id`, `FeatureSet`,
+    `MasterAccountId` …); every field is absent when the account is in none."""
+
+    document = "c7n:org"
+    permissions = ("organizations:DescribeOrganization",)
+
+
+@filters.register("access-analyzer", ACCOUNT)
+class AccessAnalyzer(ValueFilter):
+    """Regions with an IAM Access Analyzer analyzer matching the value
+    (`key: status`, `value: ACTIVE`); the matches are noted on the account."""
+
+    schema = VALUE_SCHEMA
+    permissions = ("access-analyzer:ListAnalyzers",)
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        return check_value_data(data)
+
+    def required_keys(self) -> set[str]:
+        return set()
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        client = self.manager.session.client("accessanalyzer")
+
+        def read() -> list[dict]:
+            found: list[dict] = []
+            for page in client.get_paginator("list_analyzers").paginate():
+                found.extend(page.get("analyzers", ()))
+            return found
+        matched = [a for a in cached(self.manager, ("analyzers",), read) if self.matcher.match(a)]
+        for r in resources:
+            r["c7n:matched-analyzers"] = matched
+        return resources if matched else []
+
+
 @filters.register("has-virtual-mfa", ACCOUNT)
 class HasVirtualMfa(Filter):
     """Accounts whose root user has (`value: true`, the default) or has not a

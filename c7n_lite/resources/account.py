@@ -61,6 +61,15 @@ def _virtual_mfa(client: Any, account: dict) -> dict:
     return {"c7n:VirtualMFADevices": root}
 
 
+def _organization(client: Any, account: dict) -> dict:
+    try:
+        return {"c7n:org": client.describe_organization()["Organization"]}
+    except Exception as exc:  # noqa: BLE001 - only "not in an organization" is expected
+        if error_code(exc) == "AWSOrganizationsNotInUseException":
+            return {"c7n:org": {}}
+        raise
+
+
 def _macie(client: Any, account: dict) -> dict:
     """The Macie session; {} where Macie is not enabled (AWS answers that with an
     AccessDeniedException that says so: any other denial is an error)."""
@@ -100,7 +109,8 @@ class Account(ResourceType):
     summary's `AccountMFAEnabled` and `AccountAccessKeysPresent` are always 0;
     `get_ebs_default_kms_key_id` is not implemented (`default-ebs-encryption`
     with a `key` fails there); Macie reports a session before it is enabled;
-    SNS topics always show 0 confirmed subscriptions (the alarms part of
+    IAM Access Analyzer is not served (`access-analyzer` is an error there); SNS
+    topics always show 0 confirmed subscriptions (the alarms part of
     `check-cloudtrail`'s `log-metric-filter-pattern` needs one); Trusted
     Advisor limit checks are not served (no `service-limit` filter)."""
 
@@ -116,6 +126,8 @@ class Account(ResourceType):
         "s3-public-block": Detail(("c7n:s3-public-block",), _s3_public_block,
                                   ("s3:GetAccountPublicAccessBlock",), service="s3control"),
         "virtual-mfa": Detail(("c7n:VirtualMFADevices",), _virtual_mfa, ("iam:ListVirtualMFADevices",)),
+        "organization": Detail(("c7n:org",), _organization, ("organizations:DescribeOrganization",),
+                               service="organizations"),
         "macie": Detail(("c7n:macie",), _macie,
                         ("macie2:GetMacieSession", "macie2:GetAdministratorAccount"), service="macie2"),
     }

@@ -70,6 +70,11 @@ class CloudTrail(ResourceType):
         return [t for t in super().fetch_by_ids(session, ids) if t["Name"] in wanted or t["TrailARN"] in wanted]
 
 
+def _retention(client: Any, recorder: dict) -> dict:
+    found = client.describe_retention_configurations().get("RetentionConfigurations") or []
+    return {"c7n:ConfigRetentionConfigs": found[0] if found else {}}
+
+
 @resources.register("aws.config-recorder")
 class ConfigRecorder(ResourceType):
     """AWS Config configuration recorders (one per region at most), each with
@@ -83,6 +88,8 @@ class ConfigRecorder(ResourceType):
     id = name = "name"
     arn_format = "arn:{partition}:config:{region}:{account}:config-recorder/{id}"
     extra_permissions = ("config:DescribeConfigurationRecorderStatus",)
+    details = {"retention": Detail(("c7n:ConfigRetentionConfigs",), _retention,
+                                   ("config:DescribeRetentionConfigurations",))}
     report_fields = ("name", "roleARN", "status.recording")
 
     @classmethod
