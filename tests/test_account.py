@@ -206,3 +206,12 @@ def test_access_analyzer_unserved_by_moto_is_an_error(cli, write_policies):
     result = cli("run", "--dryrun", write_policies(policy("analyzer", [
         {"type": "access-analyzer", "key": "status", "value": "ACTIVE"}])))
     assert result.exit_code == 1 and result.metadata("analyzer")["errors"]
+
+
+def test_set_xray_encrypt_plans_its_call(server, cli, write_policies):
+    result = cli("run", "--dryrun", write_policies(policy("xray", [], [
+        {"type": "set-xray-encrypt", "key": "alias/xray"}])))
+    assert result.exit_code == 0, result.output
+    call = json.loads((result.output_dir / "xray" / "plan.json").read_text())[0]["calls"][0]
+    assert (call["operation"], call["params"]) == ("put_encryption_config", {"Type": "KMS", "KeyId": "alias/xray"})
+    assert server.writes() == []

@@ -110,3 +110,19 @@ class SetEbsEncryption(Action):
                                      ids, f"default EBS key {self.data['key']}"))
             return calls
         return [ApiCall("ec2", "disable_ebs_encryption_by_default", {}, ids, "EBS encryption by default off")]
+
+
+@actions.register("set-xray-encrypt", ACCOUNT)
+class SetXrayEncrypt(Action):
+    """Encrypt X-Ray data with the AWS default (`key: default`) or a KMS key
+    (an id, ARN or alias).  moto does not serve it: plan with --dryrun there."""
+
+    schema = {"key": {"type": "string"}}
+    required = ("key",)
+    permissions = ("xray:PutEncryptionConfig",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        key = self.data["key"]
+        params = {"Type": "NONE"} if key == "default" else {"Type": "KMS", "KeyId": key}
+        return [ApiCall("xray", "put_encryption_config", params, [self.resource_id(r) for r in resources],
+                        "X-Ray encryption " + ("AWS default" if key == "default" else f"with {key}"))]

@@ -116,6 +116,29 @@ class AccessAnalyzer(ValueFilter):
         return resources if matched else []
 
 
+@filters.register("xray-encrypt-key", ACCOUNT)
+class XrayEncryptKey(Filter):
+    """Regions whose X-Ray encryption is the AWS default (`key: default`), any
+    KMS key (`key: kms`), or the given key (an id, ARN or alias).
+    moto does not serve X-Ray's encryption configuration."""
+
+    schema = {"key": {"type": "string"}}
+    required = ("key",)
+    permissions = ("xray:GetEncryptionConfig", "kms:DescribeKey")
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        session = self.manager.session
+        config = cached(self.manager, ("xray",),
+                        lambda: session.client("xray").get_encryption_config()["EncryptionConfig"])
+        for r in resources:
+            r["c7n:XrayEncryptionConfig"] = config
+        key = self.data["key"]
+        if key in ("default", "kms"):
+            return resources if config.get("Type") == ("KMS" if key == "kms" else "NONE") else []
+        arn = session.client("kms").describe_key(KeyId=key)["KeyMetadata"]["Arn"]
+        return resources if config.get("KeyId") == arn else []
+
+
 @filters.register("has-virtual-mfa", ACCOUNT)
 class HasVirtualMfa(Filter):
     """Accounts whose root user has (`value: true`, the default) or has not a

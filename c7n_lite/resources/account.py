@@ -109,7 +109,8 @@ class Account(ResourceType):
     summary's `AccountMFAEnabled` and `AccountAccessKeysPresent` are always 0;
     `get_ebs_default_kms_key_id` is not implemented (`default-ebs-encryption`
     with a `key` fails there); Macie reports a session before it is enabled;
-    IAM Access Analyzer is not served (`access-analyzer` is an error there); SNS
+    IAM Access Analyzer and X-Ray encryption are not served (`access-analyzer`,
+    `xray-encrypt-key` are errors there); SNS
     topics always show 0 confirmed subscriptions (the alarms part of
     `check-cloudtrail`'s `log-metric-filter-pattern` needs one); Trusted
     Advisor limit checks are not served (no `service-limit` filter)."""
