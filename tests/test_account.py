@@ -215,3 +215,19 @@ def test_set_xray_encrypt_plans_its_call(server, cli, write_policies):
     call = json.loads((result.output_dir / "xray" / "plan.json").read_text())[0]["calls"][0]
     assert (call["operation"], call["params"]) == ("put_encryption_config", {"Type": "KMS", "KeyId": "alias/xray"})
     assert server.writes() == []
+
+
+def test_enable_cloudtrail_creates_the_bucket_and_trail_and_starts_logging(aws, cli, write_policies):
+    result = cli("run", write_policies(policy("trail", [{"type": "check-cloudtrail", "multi-region": True}], [
+        {"type": "enable-cloudtrail", "trail": "org-trail", "bucket": "org-trail-logs", "file-digest": True}])))
+    assert result.exit_code == 0, result.output
+    ct = aws("cloudtrail")
+    trail = ct.describe_trails()["trailList"][0]
+    assert (trail["Name"], trail["S3BucketName"], trail["IsMultiRegionTrail"], trail["LogFileValidationEnabled"]) \
+        == ("org-trail", "org-trail-logs", True, True)
+    assert ct.get_trail_status(Name="org-trail")["IsLogging"] is True
+    bucket_policy = json.loads(aws("s3").get_bucket_policy(Bucket="org-trail-logs")["Policy"])
+    assert {s["Sid"] for s in bucket_policy["Statement"]} == {"AWSCloudTrailAclCheck", "AWSCloudTrailWrite"}
+    again = cli("run", "--dryrun", write_policies(policy("trail", [
+        {"type": "check-cloudtrail", "multi-region": True}]), "again.yml"))
+    assert again.resources("trail") == []

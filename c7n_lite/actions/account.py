@@ -126,3 +126,89 @@ class SetXrayEncrypt(Action):
         params = {"Type": "NONE"} if key == "default" else {"Type": "KMS", "KeyId": key}
         return [ApiCall("xray", "put_encryption_config", params, [self.resource_id(r) for r in resources],
                         "X-Ray encryption " + ("AWS default" if key == "default" else f"with {key}"))]
+
+
+def trail_bucket_policy(current: str | None, bucket: str, account: str) -> str:
+    """The bucket policy with the two statements CloudTrail needs to deliver logs
+    (kept, or added to the current policy)."""
+    import json
+    document = json.loads(current) if current else {"Version": "2012-10-17", "Statement": []}
+    needed = [
+        {"Sid": "AWSCloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "s3:GetBucketAcl", "Resource": f"arn:aws:s3:::{bucket}"},
+        {"Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/{account}/*",
+         "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}]
+    sids = {s.get("Sid") for s in document.get("Statement", [])}
+    document["Statement"] = [*document.get("Statement", []), *(s for s in needed if s["Sid"] not in sids)]
+    return json.dumps(document)
+
+
+@actions.register("enable-cloudtrail", ACCOUNT)
+class EnableCloudTrail(Action):
+    """Make sure a trail (`trail`, default `default-trail`) logs to `bucket`:
+    create the bucket (in `bucket-region`, default us-east-1) and the trail if
+    missing, let CloudTrail write to the bucket, set `multi-region` and
+    `global-events` (default true), `file-digest`, `notify` (an SNS topic) and
+    `kms-key`, and start logging."""
+
+    schema = {"trail": {"type": "string"}, "bucket": {"type": "string"}, "bucket-region": {"type": "string"},
+              "multi-region": {"type": "boolean"}, "global-events": {"type": "boolean"},
+              "notify": {"type": "string"}, "file-digest": {"type": "boolean"}, "kms": {"type": "boolean"},
+              "kms-key": {"type": "string"}}
+    required = ("bucket",)
+    permissions = ("cloudtrail:CreateTrail", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus",
+                   "cloudtrail:StartLogging", "cloudtrail:UpdateTrail", "s3:CreateBucket", "s3:ListAllMyBuckets",
+                   "s3:GetBucketPolicy", "s3:PutBucketPolicy")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        session = self.manager.session
+        d = self.data
+        bucket, region = d["bucket"], d.get("bucket-region", "us-east-1")
+        name = d.get("trail", "default-trail")
+        ids = [self.resource_id(r) for r in resources]
+        s3 = session.client("s3", region)
+        calls = []
+        if bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", ())}:
+            params: dict = {"Bucket": bucket}
+            if region != "us-east-1":
+                params["CreateBucketConfiguration"] = {"LocationConstraint": region}
+            calls.append(ApiCall("s3", "create_bucket", params, ids, f"create bucket {bucket}"))
+            current = None
+        else:
+            try:
+                current = s3.get_bucket_policy(Bucket=bucket)["Policy"]
+            except Exception as exc:  # noqa: BLE001 - only "no policy yet" is expected
+                if error_code(exc) != "NoSuchBucketPolicy":
+                    raise
+                current = None
+        calls.append(ApiCall("s3", "put_bucket_policy", {
+            "Bucket": bucket, "Policy": trail_bucket_policy(current, bucket, session.account_id)}, ids,
+            f"let CloudTrail write to {bucket}"))
+        wanted = {"IsMultiRegionTrail": d.get("multi-region", True),
+                  "IncludeGlobalServiceEvents": d.get("global-events", True),
+                  "EnableLogFileValidation": d.get("file-digest", False)}
+        if d.get("notify"):
+            wanted["SnsTopicName"] = d["notify"]
+        if d.get("kms-key"):
+            wanted["KmsKeyId"] = d["kms-key"]
+        client = session.client("cloudtrail")
+        trail = next((t for t in client.describe_trails(includeShadowTrails=False).get("trailList", ())
+                      if t["Name"] == name), None)
+        if trail is None:
+            calls.append(ApiCall("cloudtrail", "create_trail", {"Name": name, "S3BucketName": bucket, **wanted},
+                                 ids, f"create trail {name}"))
+        else:
+            have = {"IsMultiRegionTrail": trail.get("IsMultiRegionTrail"),
+                    "IncludeGlobalServiceEvents": trail.get("IncludeGlobalServiceEvents"),
+                    "EnableLogFileValidation": trail.get("LogFileValidationEnabled"),
+                    "SnsTopicName": trail.get("SnsTopicName"), "KmsKeyId": trail.get("KmsKeyId")}
+            changes = {k: v for k, v in wanted.items() if have.get(k) != v}
+            if trail.get("S3BucketName") != bucket:
+                changes["S3BucketName"] = bucket
+            if changes:
+                calls.append(ApiCall("cloudtrail", "update_trail", {"Name": name, **changes}, ids,
+                                     "update trail " + ", ".join(sorted(changes))))
+        if trail is None or not client.get_trail_status(Name=name).get("IsLogging"):
+            calls.append(ApiCall("cloudtrail", "start_logging", {"Name": name}, ids, f"start logging {name}"))
+        return calls
