@@ -306,7 +306,9 @@ class CheckConfig(Filter):
 @filters.register("missing", ACCOUNT)
 class Missing(Filter):
     """The account when a nested `policy` (a resource type and its filters)
-    finds nothing: e.g. no Config rule with a given remediation."""
+    finds nothing: e.g. no multi-region trail logging S3 data events.  (A
+    deployed Lambda does not yet ship the nested type's module: there the
+    policy fails with an error rather than pass.)"""
 
     schema = {"policy": {"type": "object", "required": ["resource"],
                          "properties": {"resource": {"type": "string"}}}}
