@@ -213,3 +213,16 @@ def test_config_retention_filter(aws, cli, write_policies):
     assert cli("run", "--dryrun", path).resources("short") == []   # the default: 7 years
     config.put_retention_configuration(RetentionPeriodInDays=90)
     assert cli("run", "--dryrun", path).ids("short", "name") == ["default"]
+
+
+def test_alias_grant_count(aws, cli, write_policies):
+    kms, rotating, still, _ = keys(aws)
+    kms.create_alias(AliasName="alias/busy", TargetKeyId=still)
+    kms.create_alias(AliasName="alias/quiet", TargetKeyId=rotating)
+    for n in range(2):
+        kms.create_grant(KeyId=still, GranteePrincipal=f"arn:aws:iam::{ACCOUNT}:role/r{n}", Operations=["Decrypt"])
+    result = cli("run", "--dryrun", write_policies(policy("busy", "aws.kms", [
+        {"type": "value", "key": "AliasName", "op": "in", "value": ["alias/busy", "alias/quiet"]},
+        {"type": "grant-count", "min": 2}])))
+    assert result.exit_code == 0, result.output
+    assert [(a["AliasName"], a["GrantCount"]) for a in result.resources("busy")] == [("alias/busy", 2)]
