@@ -211,7 +211,9 @@ class SecurityHub(Filter):
             try:
                 client.describe_hub()
             except Exception as exc:  # noqa: BLE001 - only "not subscribed" means off
-                if error_code(exc) in ("InvalidAccessException", "ResourceNotFoundException"):
+                code = error_code(exc)
+                if code == "ResourceNotFoundException" or (
+                        code == "InvalidAccessException" and "not subscribed" in str(exc).lower()):
                     return False
                 raise
             return True
