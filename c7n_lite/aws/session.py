@@ -17,6 +17,9 @@ from typing import Any
 
 READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Scan", "Query",
                  "BatchGet", "Select", "Test")
+# Calls that change no configuration though their names do not say so: IAM's
+# credential report is generated on demand by the `credential` filters.
+READ_OPERATIONS = frozenset(("GenerateCredentialReport",))
 
 # botocore's "standard" mode retries throttling and transient errors with
 # exponential backoff and full jitter; `max_attempts` counts retries, so 8 means
@@ -88,7 +91,7 @@ STOP = threading.Event()
 
 
 def is_read_only(operation: str) -> bool:
-    return operation.startswith(READ_PREFIXES)
+    return operation.startswith(READ_PREFIXES) or operation in READ_OPERATIONS
 
 
 class DryRunViolation(RuntimeError):
@@ -176,13 +179,29 @@ class AwsSession:
         kwargs: dict[str, Any] = {"region_name": region, "config": config}
         if self.endpoint_url:
             kwargs["endpoint_url"] = self.endpoint_url
+
         client = self.boto_session.client(service, **kwargs)
         client.meta.events.register("before-call", self._before_call)
         client.meta.events.register("before-send", self._before_send)
         client.meta.events.register("needs-retry", self._note_timeout)
+        if service == "s3control" and self._local_endpoint():
+            # s3control's endpoint rules put the account id in the host name
+            # ({AccountId}.endpoint): a single local endpoint (the sandbox,
+            # tests) is reached by its own host.
+            client.meta.events.register("before-sign.s3-control", self._endpoint_host)
         for hook in CLIENT_HOOKS:
             hook(client)
         return client
+
+    def _local_endpoint(self) -> str | None:
+        return self.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3_CONTROL") or \
+            os.environ.get("AWS_ENDPOINT_URL")
+
+    def _endpoint_host(self, request: Any, **kwargs: Any) -> None:
+        from urllib.parse import urlsplit, urlunsplit
+        url, endpoint = urlsplit(request.url), urlsplit(self._local_endpoint() or "")
+        if url.netloc != endpoint.netloc and url.netloc.endswith("." + endpoint.netloc):
+            request.url = urlunsplit(url._replace(netloc=endpoint.netloc))
 
     def _before_call(self, event_name: str, **kwargs: Any) -> None:
         # event_name is "before-call.<service>.<Operation>"
