@@ -28,8 +28,13 @@ MAX_POOL = 16
 CLIENT_HOOKS: list[Callable[[Any], None]] = []
 
 
+# Calls that change nothing in the account although their names say otherwise:
+# IAM compiles the credential report (which filters then read) on request.
+READ_OPERATIONS = frozenset(("GenerateCredentialReport",))
+
+
 def is_read_only(operation: str) -> bool:
-    return operation.startswith(READ_PREFIXES)
+    return operation.startswith(READ_PREFIXES) or operation in READ_OPERATIONS
 
 
 class DryRunViolation(RuntimeError):
