@@ -1,0 +1,174 @@
+"""Filters for VPC networking: flow logs (VPCs, subnets, interfaces), network
+ACLs and S3's address ranges, and a VPC's internet gateways, NAT gateways and
+endpoints."""
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from c7n_lite.filters.core import Filter, apply_filters, build_filters
+from c7n_lite.filters.related import RelatedValueFilter, related_by_id, related_manager
+from c7n_lite.filters.value import OPERATORS
+from c7n_lite.registry import filters
+from c7n_lite.resources.core import paginate
+
+# The legacy options and the flow-log field each compares (with value names).
+LEGACY = {
+    "status": ("FlowLogStatus", {"active": "ACTIVE"}),
+    "deliver-status": ("DeliverLogsStatus", {"success": "SUCCESS", "failure": "FAILED"}),
+    "destination": ("LogDestination", None),
+    "destination-type": ("LogDestinationType", None),
+    "traffic-type": ("TrafficType", {"all": "ALL", "reject": "REJECT", "accept": "ACCEPT"}),
+    "log-format": ("LogFormat", None),
+    "log-group": ("LogGroupName", None),
+}
+
+
+def flow_logs_by_resource(manager: Any) -> dict[str, list[dict]]:
+    """Every flow log of the region by the resource it watches, read once per run."""
+    cache = manager._cache()
+    if ("flow-logs",) not in cache:
+        found: dict[str, list[dict]] = {}
+        for log in paginate(manager.session.client("ec2"), "describe_flow_logs", "FlowLogs"):
+            found.setdefault(log["ResourceId"], []).append(log)
+        cache[("flow-logs",)] = found
+    return cache[("flow-logs",)]
+
+
+@filters.register("flow-logs", "aws.vpc", "aws.subnet", "aws.eni")
+class FlowLogs(Filter):
+    """Match by the resource's flow logs, as Custodian's list-item filter: the
+    logs matching every filter in `attrs` are counted; with `count`
+    (`count_op`, default eq) the count is compared, else any match matches.
+    Legacy options: `enabled` (default false: no flow log at all), and
+    `status`, `traffic-type`, `log-group`, `destination`, `destination-type`,
+    `deliver-status`, `log-format` compared (`op: not-equal` negates), all
+    logs having to match with `set-op: and`.  Matched logs: `c7n:flow-logs`."""
+
+    schema = {
+        "attrs": {"type": "array"}, "count": {"type": "number"}, "count_op": {"enum": sorted(OPERATORS)},
+        "enabled": {"type": "boolean"}, "set-op": {"enum": ["or", "and"]},
+        "op": {"enum": ["equal", "not-equal"]},
+        "status": {"enum": ["active"]}, "deliver-status": {"enum": ["success", "failure"]},
+        "destination": {"type": "string"}, "destination-type": {"enum": ["s3", "cloud-watch-logs"]},
+        "traffic-type": {"enum": ["accept", "reject", "all"]}, "log-format": {"type": "string"},
+        "log-group": {"type": "string"},
+    }
+    permissions = ("ec2:DescribeFlowLogs",)
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        if "attrs" in data and set(data) & {*LEGACY, "enabled", "set-op", "op"}:
+            return ["flow-logs cannot combine 'attrs' with the legacy options (enabled, status, …)"]
+        return []
+
+    def __init__(self, data: dict, manager: Any) -> None:
+        super().__init__(data, manager)
+        if "attrs" in data:
+            self.spec = {k: data[k] for k in ("attrs", "count", "count_op") if k in data}
+        else:
+            attrs = []
+            for option, (field, names) in LEGACY.items():
+                if option in data:
+                    value = names[data[option]] if names else data[option]
+                    attrs.append({field: {"value": value, "op": "not-equal"}
+                                  if data.get("op") == "not-equal" else value})
+            self.spec = {"attrs": attrs, "count": 1, "count_op": "gte"} if data.get("enabled") \
+                else {"attrs": attrs, "count": 0}
+        self.attrs = build_filters(self.spec.get("attrs") or [], manager)
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        logs = flow_logs_by_resource(self.manager)
+        rt = self.manager.resource_type
+        every = self.data.get("set-op") == "and"
+        matched = []
+        for r in resources:
+            mine = logs.get(rt.resource_id(r), [])
+            r["c7n:flow-logs"] = mine
+            spec = dict(self.spec)
+            if every:
+                spec["count"] = len(mine)
+            hits = apply_filters(self.attrs, [dict(log) for log in mine], event) if mine else []
+            if "count" in spec:
+                if OPERATORS[spec.get("count_op", "eq")](len(hits), spec["count"]):
+                    matched.append(r)
+            elif hits:
+                r.setdefault("c7n:ListItemMatches", []).extend(hits)
+                matched.append(r)
+        return matched
+
+
+def prefix_list_cidrs(manager: Any) -> list[Any]:
+    cache = manager._cache()
+    if ("prefix-list-cidrs",) not in cache:
+        lists = paginate(manager.session.client("ec2"), "describe_prefix_lists", "PrefixLists")
+        cache[("prefix-list-cidrs",)] = [ipaddress.ip_network(c, strict=False)
+                                         for p in lists for c in p.get("Cidrs", ())]
+    return cache[("prefix-list-cidrs",)]
+
+
+@filters.register("s3-cidr", "aws.network-acl")
+class S3Cidr(Filter):
+    """Network ACLs that do not allow (or, `present: true`, that allow) every
+    address range of the region's AWS prefix lists (S3's and the others
+    `DescribePrefixLists` returns), in rule order, `ingress` and `egress`
+    (both by default)."""
+
+    schema = {"egress": {"type": "boolean"}, "ingress": {"type": "boolean"}, "present": {"type": "boolean"}}
+    permissions = ("ec2:DescribePrefixLists",)
+
+    def match(self, resource: dict, event: dict | None = None) -> bool:
+        cidrs = prefix_list_cidrs(self.manager)
+        verdict: dict[Any, bool | None] = dict.fromkeys(cidrs)
+        entries = sorted(resource.get("Entries", ()), key=lambda e: (e.get("Egress"), e.get("RuleNumber", 0)))
+        for entry in entries:
+            if entry.get("Egress") and not self.data.get("egress", True):
+                continue
+            if not entry.get("Egress") and not self.data.get("ingress", True):
+                continue
+            block = entry.get("CidrBlock") or entry.get("Ipv6CidrBlock")
+            if not block:
+                continue
+            net = ipaddress.ip_network(block, strict=False)
+            for cidr in cidrs:
+                if verdict[cidr] is None and cidr.version == net.version and cidr.subnet_of(net):
+                    verdict[cidr] = entry.get("RuleAction") == "allow"
+        allowed = all(verdict.values())
+        return allowed if self.data.get("present", False) else not allowed
+
+
+class VpcRelated(RelatedValueFilter):
+    """A value filter on the VPC's related resources of one type (those whose
+    `vpc_expr` names the VPC)."""
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        import jmespath
+        related = related_manager(self.manager, self.related_types[0])
+        expr = jmespath.compile(related.resource_type.vpc_expr)
+        by_vpc: dict[str, list[str]] = {}
+        for other in related.resources():
+            vpcs = expr.search(other)
+            for vpc in [vpcs] if isinstance(vpcs, str) else vpcs or ():
+                by_vpc.setdefault(vpc, []).append(related.resource_type.resource_id(other))
+        self.by_vpc = by_vpc
+        self.related = related_by_id(related, {i for ids in by_vpc.values() for i in ids})
+        if self.data.get("key"):
+            from c7n_lite.filters.value import key_root
+            related.ensure_details(list(self.related.values()), {key_root(self.data["key"])})
+        return [r for r in resources if self.match_related(r, by_vpc.get(r["VpcId"], []))]
+
+    def related_ids(self, resource: dict) -> list[str]:
+        return self.by_vpc.get(resource["VpcId"], [])
+
+
+def _vpc_related(name: str, type_name: str, annotation: str, perm: str) -> None:
+    cls = type(name.title().replace("-", ""), (VpcRelated,), {
+        "__doc__": f"VPCs by their {name}s: a value filter on each (any of them, or all with `operator: and`).",
+        "related_types": (type_name,), "annotation": annotation, "permissions": (perm,)})
+    filters.register(name, "aws.vpc")(cls)
+
+
+_vpc_related("internet-gateway", "aws.internet-gateway", "c7n:matched-internet-gateways",
+             "ec2:DescribeInternetGateways")
+_vpc_related("nat-gateway", "aws.nat-gateway", "c7n:matched-nat-gateways", "ec2:DescribeNatGateways")
+_vpc_related("vpc-endpoint", "aws.vpc-endpoint", "c7n:matched-vpc-endpoints", "ec2:DescribeVpcEndpoints")
