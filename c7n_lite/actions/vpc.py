@@ -15,6 +15,22 @@ FLOW_LOG_KEYS = ("DeliverLogsPermissionArn", "LogGroupName", "LogDestination", "
 FLOW_LOG_TYPES = {"aws.vpc": "VPC", "aws.subnet": "Subnet", "aws.eni": "NetworkInterface"}
 
 
+class PartialFailure(RuntimeError):
+    """A 200 answer listing items EC2 did not process (`Unsuccessful`)."""
+
+
+def checked(operation: str, params: dict) -> Any:
+    """Run the call and fail on the per-item errors EC2 reports in a 200 answer."""
+    def run(session: Any) -> Any:
+        answer = getattr(session.client("ec2"), operation)(**params)
+        failed = answer.get("Unsuccessful") or []
+        if failed:
+            raise PartialFailure("; ".join(f"{f.get('ResourceId')}: {f.get('Error', {}).get('Message')}"
+                                           for f in failed))
+        return answer
+    return run
+
+
 @actions.register("set-flow-log", "aws.vpc", "aws.subnet", "aws.eni")
 class SetFlowLog(Action):
     """Create flow logs (TrafficType ALL unless given; options as
@@ -50,7 +66,8 @@ class SetFlowLog(Action):
             calls = []
             for rid in ids:
                 mine = [log["FlowLogId"] for log in logs if log["ResourceId"] == rid]
-                calls.append(ApiCall("ec2", "delete_flow_logs", {"FlowLogIds": mine}, [rid], "delete flow logs")
+                calls.append(ApiCall("ec2", "delete_flow_logs", {"FlowLogIds": mine}, [rid], "delete flow logs",
+                                     run=checked("delete_flow_logs", {"FlowLogIds": mine}))
                              if mine else ApiCall.skip([rid], "no flow log"))
             return calls
         params: dict[str, Any] = {"TrafficType": "ALL", **(self.data.get("attrs") or {}),
@@ -58,8 +75,9 @@ class SetFlowLog(Action):
         params["ResourceType"] = FLOW_LOG_TYPES[self.manager.resource_type.type]
         target = params.get("LogGroupName") or params.get("LogDestination")
         return [ApiCall("ec2", "create_flow_logs", {**params, "ResourceIds": part}, part,
-                        f"flow logs ({params['TrafficType']}) to {target}",
-                        ids_param="ResourceIds") for part in chunks(ids, 25)]
+                        f"flow logs ({params['TrafficType']}) to {target}", ids_param="ResourceIds",
+                        run=checked("create_flow_logs", {**params, "ResourceIds": part}))
+                for part in chunks(ids, 25)]
 
 
 def _single(name: str, types: tuple[str, ...], op: str, param: str, perm: str, doc: str,
@@ -88,7 +106,8 @@ class DeleteVpcEndpoint(Action):
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
         ids = [self.resource_id(r) for r in resources]
         return [ApiCall("ec2", "delete_vpc_endpoints", {"VpcEndpointIds": part}, part, "delete",
-                        ids_param="VpcEndpointIds") for part in chunks(ids, 25)]
+                        ids_param="VpcEndpointIds", run=checked("delete_vpc_endpoints", {"VpcEndpointIds": part}))
+                for part in chunks(ids, 25)]
 
 
 @actions.register("delete", "aws.internet-gateway")

@@ -36,7 +36,8 @@ class IamUser(ResourceType):
 
     moto: the credential report has no `<root_account>` row, and gives the
     last-used fields of keys and passwords as `N/A` unless set in its model;
-    `SimulatePrincipalPolicy` is not served (`check-permissions` errors there)."""
+    `SimulatePrincipalPolicy` and `ListServiceSpecificCredentials` are not
+    served, so `check-permissions` and a full `delete` error there."""
 
     service = "iam"
     enum_op = "list_users"
@@ -148,8 +149,10 @@ class IamInstanceProfile(ResourceType):
     fetch_single = True
     fetch_path = "InstanceProfile"
     fetch_gone = GONE
-    details = {"tags": Detail(("Tags",), _tags("list_instance_profile_tags", "InstanceProfileName",
-                                               "InstanceProfileName"), ("iam:ListInstanceProfileTags",))}
+    # GetInstanceProfile, not ListInstanceProfileTags: moto serves only the former.
+    details = {"tags": Detail(("Tags",), lambda client, p: {"Tags": client.get_instance_profile(
+        InstanceProfileName=p["InstanceProfileName"])["InstanceProfile"].get("Tags", [])},
+        ("iam:GetInstanceProfile",))}
     report_fields = ("InstanceProfileName", "Arn", "Roles[].RoleName")
 
 

@@ -33,7 +33,10 @@ class Vpc(ResourceType):
 
 @resources.register("aws.network-acl")
 class NetworkAcl(ResourceType):
-    """Network ACLs, with their `Entries` and subnet `Associations`."""
+    """Network ACLs, with their `Entries` and subnet `Associations`.
+
+    moto: `DescribePrefixLists` gives the AWS prefix lists without their
+    `Cidrs`, so `s3-cidr` finds no range to check there."""
 
     service = "ec2"
     enum_op = "describe_network_acls"
@@ -143,7 +146,9 @@ class NatGateway(ResourceType):
 
 @resources.register("aws.vpc-endpoint")
 class VpcEndpoint(ResourceType):
-    """VPC endpoints; the endpoint policy is `PolicyDocument` (JSON text)."""
+    """VPC endpoints; the endpoint policy is `PolicyDocument` (JSON text).
+
+    moto: deleting a Gateway endpoint fails (a server error); Interface ones delete."""
 
     service = "ec2"
     enum_op = "describe_vpc_endpoints"

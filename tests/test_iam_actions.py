@@ -1,0 +1,131 @@
+"""IAM actions run for real on the moto server, each effect read back."""
+from __future__ import annotations
+
+import pytest
+
+from c7n_lite.sandbox_seed import iam as iam_seed
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def iam(server, aws):
+    iam_seed.seed(server.endpoint, REGION)
+    return aws("iam")
+
+
+def run(cli, write_policies, resource, filters, actions, dry=False):
+    text = f"policies:\n  - name: p\n    resource: {resource}\n    filters: {filters}\n    actions: {actions}\n"
+    result = cli("run", *(["--dryrun"] if dry else []), write_policies(text))
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def keys(iam, user):
+    return {k["AccessKeyId"]: k["Status"] for k in iam.list_access_keys(UserName=user)["AccessKeyMetadata"]}
+
+
+def test_remove_keys_disables_only_the_matched_old_key(iam, cli, write_policies):
+    before = keys(iam, "bob-ci")
+    run(cli, write_policies, "aws.iam-user",
+        "[{type: access-key, key: CreateDate, value_type: age, op: gt, value: 90}]",
+        "[{type: remove-keys, disable: true, matched: true}]")
+    assert set(keys(iam, "alice-legacy").values()) == {"Inactive"}
+    assert keys(iam, "bob-ci") == before
+
+
+def test_remove_keys_by_age_deletes(iam, cli, write_policies, server):
+    run(cli, write_policies, "aws.iam-user", "[{UserName: bob-ci}]", "[{type: remove-keys, age: 20}]")
+    remaining = iam.list_access_keys(UserName="bob-ci")["AccessKeyMetadata"]
+    assert len(remaining) == 1   # the 30-day-old key went, the 10-day-old one stays
+
+
+def test_remove_keys_dry_run_sends_no_write(iam, cli, write_policies, server):
+    server.reset_log()
+    result = run(cli, write_policies, "aws.iam-user", "[]", "[remove-keys]", dry=True)
+    assert server.writes() == []
+    assert len(keys(iam, "bob-ci")) == 2
+    assert "delete_access_key" in (result.output_dir / "p" / "plan.json").read_text()
+
+
+NO_SERVICE_CREDENTIALS = (
+    '<ListServiceSpecificCredentialsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+    '<ListServiceSpecificCredentialsResult><ServiceSpecificCredentials/></ListServiceSpecificCredentialsResult>'
+    '<ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></ListServiceSpecificCredentialsResponse>')
+
+
+def test_delete_user_removes_what_it_holds_then_the_user(iam, cli, write_policies, server):
+    # moto does not serve ListServiceSpecificCredentials: answer "none" at the server.
+    server.hooks.append(lambda request: (200, NO_SERVICE_CREDENTIALS)
+                        if request.operation == "ListServiceSpecificCredentials" else None)
+    run(cli, write_policies, "aws.iam-user", "[{UserName: alice-legacy}]", "[delete]")
+    users = [u["UserName"] for u in iam.list_users()["Users"]]
+    assert "alice-legacy" not in users and "carol" in users
+    assert iam.get_group(GroupName="admins")["Users"] == []
+
+
+def test_delete_user_with_options_keeps_the_user(iam, cli, write_policies):
+    run(cli, write_policies, "aws.iam-user", "[{UserName: carol}]", "[{type: delete, options: [console-access]}]")
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_login_profile(UserName="carol")
+    assert iam.get_user(UserName="carol")["User"]["UserName"] == "carol"
+    assert len(keys(iam, "carol")) == 1
+
+
+def test_delete_role_needs_force_when_policies_are_attached(iam, cli, write_policies):
+    result = run(cli, write_policies, "aws.iam-role", "[{RoleName: app-server}]", "[delete]")
+    assert iam.get_role(RoleName="app-server")
+    assert "attached policies" in result.output
+    run(cli, write_policies, "aws.iam-role", "[{RoleName: app-server}]", "[{type: delete, force: true}]")
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_role(RoleName="app-server")
+    assert iam.get_instance_profile(InstanceProfileName="app-server")["InstanceProfile"]["Roles"] == []
+
+
+def test_delete_unused_policy_only(iam, cli, write_policies):
+    run(cli, write_policies, "aws.iam-policy", "[]", "[delete]")
+    assert sorted(p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]) == ["full-admin", "s3-read"]
+
+
+def test_delete_group_with_force(iam, cli, write_policies):
+    run(cli, write_policies, "aws.iam-group", "[{GroupName: developers}]", "[{type: delete, force: true}]")
+    assert "developers" not in [g["GroupName"] for g in iam.list_groups()["Groups"]]
+
+
+def test_set_policy_attaches_and_detaches(iam, cli, write_policies):
+    account = "123456789012"
+    arn = f"arn:aws:iam::{account}:policy/s3-read"
+    run(cli, write_policies, "aws.iam-user", "[{UserName: carol}]",
+        "[{type: set-policy, state: attached, arn: 'arn:aws:iam::{account_id}:policy/s3-read'}]")
+    assert [p["PolicyArn"] for p in iam.list_attached_user_policies(UserName="carol")["AttachedPolicies"]] == [arn]
+    run(cli, write_policies, "aws.iam-role", "[{RoleName: app-server}]",
+        "[{type: set-policy, state: detached, arn: '*'}]")
+    assert iam.list_attached_role_policies(RoleName="app-server")["AttachedPolicies"] == []
+    run(cli, write_policies, "aws.iam-group", "[{GroupName: admins}]",
+        f"[{{type: set-policy, state: detached, arn: 'arn:aws:iam::{account}:policy/full-admin'}}]")
+    assert iam.list_attached_group_policies(GroupName="admins")["AttachedPolicies"] == []
+
+
+def test_set_groups(iam, cli, write_policies):
+    run(cli, write_policies, "aws.iam-user", "[{UserName: carol}]", "[{type: set-groups, state: add, group: admins}]")
+    assert [u["UserName"] for u in iam.get_group(GroupName="admins")["Users"]] == ["alice-legacy", "carol"]
+    run(cli, write_policies, "aws.iam-user", "[{UserName: carol}]",
+        "[{type: set-groups, state: remove, group: developers}]")
+    assert [u["UserName"] for u in iam.get_group(GroupName="developers")["Users"]] == ["bob-ci"]
+
+
+def test_tags_on_users_roles_policies_and_profiles(iam, cli, write_policies):
+    run(cli, write_policies, "aws.iam-user", "[{UserName: carol}]", "[{type: tag, key: Team, value: data}]")
+    assert {"Key": "Team", "Value": "data"} in iam.list_user_tags(UserName="carol")["Tags"]
+    run(cli, write_policies, "aws.iam-role", "[{'tag:Owner': platform}]", "[{type: remove-tag, tags: [Owner]}]")
+    assert iam.list_role_tags(RoleName="app-server")["Tags"] == []
+    run(cli, write_policies, "aws.iam-policy", "[{PolicyName: orphan-policy}]",
+        "[{type: tag, key: Stale, value: 'yes'}]")
+    arn = "arn:aws:iam::123456789012:policy/orphan-policy"
+    assert iam.list_policy_tags(PolicyArn=arn)["Tags"] == [{"Key": "Stale", "Value": "yes"}]
+    run(cli, write_policies, "aws.iam-profile", "[{InstanceProfileName: legacy-batch}]",
+        "[{type: tag, key: Stale, value: 'yes'}]")
+    profile = iam.get_instance_profile(InstanceProfileName="legacy-batch")["InstanceProfile"]
+    assert profile["Tags"] == [{"Key": "Stale", "Value": "yes"}]
+    run(cli, write_policies, "aws.iam-profile", "[{'tag:Stale': 'yes'}]", "[{type: remove-tag, tags: [Stale]}]")
+    assert iam.get_instance_profile(InstanceProfileName="legacy-batch")["InstanceProfile"].get("Tags", []) == []
