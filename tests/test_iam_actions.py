@@ -129,3 +129,37 @@ def test_tags_on_users_roles_policies_and_profiles(iam, cli, write_policies):
     assert profile["Tags"] == [{"Key": "Stale", "Value": "yes"}]
     run(cli, write_policies, "aws.iam-profile", "[{'tag:Stale': 'yes'}]", "[{type: remove-tag, tags: [Stale]}]")
     assert iam.get_instance_profile(InstanceProfileName="legacy-batch")["InstanceProfile"].get("Tags", []) == []
+
+
+SSH_KEY = ("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDBnjEl8cO0mZHEJ6Mv3JgEz8Y5RZ4qDbmIcEuSMJ0IMgp/TQRQJ"
+           "wa2YqF1wCSjLkvlrzH0tLUd6xjAEBW1XvDOfnGhuBnnhiZ7QkRsXNxdP4yH0fR9uwBCEr7sJtBqTMnMX93pHQ0Kq3rqmHc"
+           "KpM1nzN7O0D1tKHkYJHUzT8QoLL3dRLpRfQcBnvtvm6nGtUUL2fP+4ys0EzVfvOcCCLrYZpSM40lmZ7qF8xDkNbA1vKtxM"
+           "uDg63NnzTnUuZGmcfqjyPgvVBrW4Ogk9h6GP6Or0QRZbCtc4YRI9cB2ijlAVr3DoRaQb8oXKxAN3dVoFKT+Tj7w5K0WzmE"
+           "6KBBNPTF8P demo")
+
+
+def test_ssh_keys_filter_and_delete(iam, cli, write_policies):
+    iam.upload_ssh_public_key(UserName="carol", SSHPublicKeyBody=SSH_KEY)
+    result = run(cli, write_policies, "aws.iam-user", "[{type: ssh-key, key: Status, value: Active}]",
+                 "[{type: delete-ssh-keys, matched: true}]")
+    assert [r["UserName"] for r in result.resources("p")] == ["carol"]
+    assert iam.list_ssh_public_keys(UserName="carol")["SSHPublicKeys"] == []
+
+
+def test_group_inline_policies_deleted(iam, cli, write_policies):
+    iam.put_group_policy(GroupName="developers", PolicyName="extra", PolicyDocument=iam_seed.S3_READ)
+    run(cli, write_policies, "aws.iam-group", "[{type: has-inline-policy}]", "[delete-inline-policies]")
+    assert iam.list_group_policies(GroupName="developers")["PolicyNames"] == []
+
+
+def test_profile_set_role_and_set_policy(iam, cli, write_policies):
+    run(cli, write_policies, "aws.iam-profile", "[{InstanceProfileName: legacy-batch}]",
+        "[{type: set-role, role: partner-audit}]")
+    profile = iam.get_instance_profile(InstanceProfileName="legacy-batch")["InstanceProfile"]
+    assert [r["RoleName"] for r in profile["Roles"]] == ["partner-audit"]
+    run(cli, write_policies, "aws.iam-profile", "[{InstanceProfileName: legacy-batch}]",
+        "[{type: set-policy, state: attached, arn: 'arn:aws:iam::123456789012:policy/s3-read'}]")
+    assert [p["PolicyName"] for p in iam.list_attached_role_policies(RoleName="partner-audit")["AttachedPolicies"]] \
+        == ["s3-read"]
+    run(cli, write_policies, "aws.iam-profile", "[{InstanceProfileName: legacy-batch}]", "[set-role]")
+    assert iam.get_instance_profile(InstanceProfileName="legacy-batch")["InstanceProfile"]["Roles"] == []

@@ -210,3 +210,31 @@ def test_modify_subnet_and_tag_network_resources(net, cli, write_policies):
     assert not any(s["MapPublicIpOnLaunch"] for s in ec2.describe_subnets()["Subnets"])
     (vpc,) = ec2.describe_vpcs(VpcIds=[default])["Vpcs"]
     assert {"Key": "Audit", "Value": "flow-logs"} in vpc["Tags"]
+
+
+def test_dhcp_options_and_ip_address_usage(net, cli, write_policies):
+    ec2, app, default = net
+    options = ec2.create_dhcp_options(DhcpConfigurations=[
+        {"Key": "domain-name", "Values": ["corp.example"]},
+        {"Key": "domain-name-servers", "Values": ["10.0.0.53"]}])["DhcpOptions"]["DhcpOptionsId"]
+    ec2.associate_dhcp_options(DhcpOptionsId=options, VpcId=app)
+    text = "".join((
+        policy("corp", "aws.vpc", "[{type: dhcp-options, domain-name: corp.example}]"),
+        policy("not-amazon", "aws.vpc", "[{type: dhcp-options, domain-name-servers: amazon, present: false}]"),
+        policy("empty-subnets", "aws.subnet", "[{type: ip-address-usage, key: NumberUsed, value: 0}]"),
+        policy("busy-subnets", "aws.subnet", "[{type: ip-address-usage, key: NumberUsed, op: gt, value: 0}]"),
+    ))
+    result = run(cli, write_policies, text)
+    assert ids(result, "corp", "VpcId") == [app]
+    # moto's default VPC has no options set ("default"): no Amazon resolver either.
+    assert ids(result, "not-amazon", "VpcId") == sorted([app, default])
+    busy = result.resources("busy-subnets")
+    assert busy and all(s["VpcId"] == app for s in busy)   # the frontend interface takes an address
+    assert len(result.resources("empty-subnets")) == 6
+
+
+def test_delete_empty_vpc(net, cli, write_policies):
+    ec2, app, default = net
+    spare = ec2.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+    run(cli, write_policies, policy("d", "aws.vpc", f"[{{VpcId: {spare}}}]", "[delete-empty]"), dry=False)
+    assert spare not in [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]

@@ -307,3 +307,89 @@ class SetGroups(Action):
         op = "add_user_to_group" if self.data["state"] == "add" else "remove_user_from_group"
         return [ApiCall("iam", op, {"GroupName": self.data["group"], "UserName": r["UserName"]}, [r["UserName"]],
                         f"{self.data['state']} {self.data['group']}") for r in resources]
+
+
+@actions.register("delete-ssh-keys", "aws.iam-user")
+class DeleteSshKeys(Action):
+    """Delete (or, with `disable`, deactivate) users' SSH public keys: all, or
+    (`matched`) those the `ssh-key` filter matched."""
+
+    schema = {"matched": {"type": "boolean"}, "disable": {"type": "boolean"}}
+    permissions = ("iam:ListSSHPublicKeys", "iam:UpdateSSHPublicKey", "iam:DeleteSSHPublicKey")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        client = self.manager.session.client("iam")
+        calls = []
+        for r in resources:
+            user = r["UserName"]
+            if self.data.get("matched"):
+                keys = r.get("c7n:matched-ssh-keys", [])
+            else:
+                keys = r.get("c7n:SSHKeys")
+                if keys is None:
+                    keys = paginate(client, "list_ssh_public_keys", "SSHPublicKeys", {"UserName": user})
+            for k in keys:
+                params = {"UserName": user, "SSHPublicKeyId": k["SSHPublicKeyId"]}
+                calls.append(ApiCall("iam", "update_ssh_public_key", {**params, "Status": "Inactive"}, [user],
+                                     f"deactivate {k['SSHPublicKeyId']}") if self.data.get("disable") else
+                             ApiCall("iam", "delete_ssh_public_key", params, [user], f"delete {k['SSHPublicKeyId']}"))
+        return calls
+
+
+@actions.register("delete-inline-policies", "aws.iam-group")
+class DeleteGroupInlinePolicies(Action):
+    """Delete the groups' inline policies."""
+
+    permissions = ("iam:ListGroupPolicies", "iam:DeleteGroupPolicy")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        client = self.manager.session.client("iam")
+        calls = []
+        for r in resources:
+            group = r["GroupName"]
+            names = r.get("c7n:InlinePolicies")
+            if names is None:
+                names = paginate(client, "list_group_policies", "PolicyNames", {"GroupName": group})
+            calls.extend(ApiCall("iam", "delete_group_policy", {"GroupName": group, "PolicyName": n}, [group],
+                                 f"delete {n}") for n in names)
+        return calls
+
+
+@actions.register("set-role", "aws.iam-profile")
+class SetProfileRole(Action):
+    """Make `role` the instance profile's role (replacing the one it has), or
+    with no `role`, remove the profile's role."""
+
+    schema = {"role": {"type": "string"}}
+    permissions = ("iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        role = self.data.get("role", "")
+        calls = []
+        for r in resources:
+            name = r["InstanceProfileName"]
+            current = [x["RoleName"] for x in r.get("Roles", ())]
+            if current == [role] or (not role and not current):
+                calls.append(ApiCall.skip([name], "already so"))
+                continue
+            calls.extend(ApiCall("iam", "remove_role_from_instance_profile",
+                                 {"InstanceProfileName": name, "RoleName": c}, [name], f"remove {c}") for c in current)
+            if role:
+                calls.append(ApiCall("iam", "add_role_to_instance_profile", {"InstanceProfileName": name,
+                                                                             "RoleName": role}, [name], f"add {role}"))
+        return calls
+
+
+@actions.register("set-policy", "aws.iam-profile")
+class SetProfilePolicy(_set_policy("role", "RoleName")):  # type: ignore[misc, valid-type]
+    """Attach or detach a managed policy on the instance profile's role."""
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        calls = []
+        for r in resources:
+            if r.get("Roles"):
+                for call in super().plan([{"RoleName": r["Roles"][0]["RoleName"]}], event):
+                    call.resource_ids = [r["InstanceProfileName"]]
+                    calls.append(call)
+        empty = [r["InstanceProfileName"] for r in resources if not r.get("Roles")]
+        return calls + ([ApiCall.skip(empty, "profile has no role")] if empty else [])

@@ -214,3 +214,15 @@ class ModifySubnet(Action):
                 calls.append(ApiCall("ec2", "modify_subnet_attribute", {"SubnetId": sid, key: param}, [sid],
                                      f"{key}={value}"))
         return calls
+
+
+@actions.register("delete-empty", "aws.vpc")
+class DeleteEmptyVpc(Action):
+    """Delete VPCs; EC2 refuses (and the VPC is recorded as failed) while
+    anything still lives in it."""
+
+    permissions = ("ec2:DeleteVpc",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        return [ApiCall("ec2", "delete_vpc", {"VpcId": self.resource_id(r)}, [self.resource_id(r)], "delete")
+                for r in resources]

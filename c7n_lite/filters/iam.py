@@ -308,3 +308,28 @@ class CredentialReport(Filter):
                     noted.extend(i for i in found if i not in noted)
                 matched.append(r)
         return matched
+
+
+@filters.register("ssh-key", "aws.iam-user")
+class SshKey(ListValueFilter):
+    """A value filter on the user's SSH public keys (SSHPublicKeyId, Status, UploadDate)."""
+
+    permissions = ("iam:ListSSHPublicKeys",)
+    annotation = "c7n:SSHKeys"
+    matched_annotation = "c7n:matched-ssh-keys"
+    fetch = staticmethod(listing("list_ssh_public_keys", "SSHPublicKeys", "UserName", "UserName"))
+
+
+def _service_credentials(client: Any, user: dict) -> list:
+    return client.list_service_specific_credentials(UserName=user["UserName"]).get("ServiceSpecificCredentials", [])
+
+
+@filters.register("service-specific-credentials", "aws.iam-user")
+class ServiceSpecificCredentials(ListValueFilter):
+    """A value filter on the user's service-specific credentials (ServiceName,
+    Status, CreateDate …).  moto does not serve `ListServiceSpecificCredentials`."""
+
+    permissions = ("iam:ListServiceSpecificCredentials",)
+    annotation = "c7n:ServiceSpecificCredentials"
+    matched_annotation = "c7n:matched-service-specific-credentials"
+    fetch = staticmethod(_service_credentials)

@@ -8,7 +8,7 @@ from typing import Any
 
 from c7n_lite.filters.core import Filter, apply_filters, build_filters
 from c7n_lite.filters.related import RelatedValueFilter, related_by_id, related_manager
-from c7n_lite.filters.value import OPERATORS
+from c7n_lite.filters.value import OPERATORS, ValueFilter, ValueMatcher
 from c7n_lite.registry import filters
 from c7n_lite.resources.core import paginate
 
@@ -172,3 +172,83 @@ _vpc_related("internet-gateway", "aws.internet-gateway", "c7n:matched-internet-g
              "ec2:DescribeInternetGateways")
 _vpc_related("nat-gateway", "aws.nat-gateway", "c7n:matched-nat-gateways", "ec2:DescribeNatGateways")
 _vpc_related("vpc-endpoint", "aws.vpc-endpoint", "c7n:matched-vpc-endpoints", "ec2:DescribeVpcEndpoints")
+
+
+DHCP_KEYS = ("domain-name", "domain-name-servers", "ntp-servers")
+AMAZON_DNS = ("AmazonProvidedDNS", "169.254.169.253")
+
+
+def _amazon_dns(vpc: dict) -> list[str]:
+    """The addresses of Amazon's resolver for the VPC: two fixed names and each
+    associated CIDR's base + 2."""
+    blocks = [vpc.get("CidrBlock")] + [a["CidrBlock"] for a in vpc.get("CidrBlockAssociationSet", ())
+                                       if a.get("CidrBlockState", {}).get("State") == "associated"]
+    return [*AMAZON_DNS, *(str(ipaddress.ip_network(b, strict=False).network_address + 2) for b in blocks if b)]
+
+
+@filters.register("dhcp-options", "aws.vpc")
+class DhcpOptions(Filter):
+    """VPCs by their DHCP options set: `domain-name`, `domain-name-servers`,
+    `ntp-servers` (a value the option holds, or a list it equals; `amazon`
+    stands for Amazon's resolver, any or, with `match-operator: all`, every
+    server), or (`present: false`) those not matching."""
+
+    schema = {**{k: {"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
+                 for k in DHCP_KEYS},
+              "present": {"type": "boolean"}, "match-operator": {"enum": ["all", "any"]}}
+    permissions = ("ec2:DescribeDhcpOptions",)
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        return [] if any(data.get(k) for k in DHCP_KEYS) else [f"dhcp-options needs one of {', '.join(DHCP_KEYS)}"]
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        # "default" names no options set: the VPC has no DHCP options.
+        wanted = sorted({r["DhcpOptionsId"] for r in resources if r.get("DhcpOptionsId") not in (None, "default")})
+        sets = paginate(self.manager.session.client("ec2"), "describe_dhcp_options", "DhcpOptions",
+                        {"DhcpOptionsIds": wanted}) if wanted else []
+        by_id = {s["DhcpOptionsId"]: {c["Key"]: [v["Value"] for v in c.get("Values", ())]
+                                      for c in s.get("DhcpConfigurations", ())} for s in sets}
+        return [r for r in resources if self.match_vpc(r, by_id.get(r.get("DhcpOptionsId"), {}))]
+
+    def match_vpc(self, vpc: dict, dhcp: dict) -> bool:
+        vpc["c7n:DhcpConfiguration"] = dhcp
+        every = self.data.get("match-operator", "any") == "all"
+        found = True
+        for key in DHCP_KEYS:
+            if key not in self.data:
+                continue
+            expected, have = self.data[key], dhcp.get(key)
+            if have is None:
+                found = False
+            elif expected == "amazon":
+                amazon = _amazon_dns(vpc)
+                found = (all if every else any)(v in amazon for v in have)
+            elif isinstance(expected, list):
+                if "amazon" in expected:
+                    expected = _amazon_dns(vpc) + [v for v in expected if v != "amazon"]
+                found = sorted(have) == sorted(expected)
+            elif expected not in have:
+                found = False
+        return found if self.data.get("present", True) else not found
+
+
+@filters.register("ip-address-usage", "aws.subnet")
+class IpAddressUsage(Filter):
+    """A value filter on the subnet's address use: `MaxAvailable` (the CIDR's
+    size less AWS's 5 reserved), `NumberUsed`, `PercentUsed`."""
+
+    schema = {**{k: v for k, v in ValueFilter.schema.items() if k != "key"},
+              "key": {"enum": ["MaxAvailable", "NumberUsed", "PercentUsed"]}}
+    permissions = ("ec2:DescribeSubnets",)
+
+    def __init__(self, data: dict, manager: Any) -> None:
+        super().__init__(data, manager)
+        self.matcher = ValueMatcher(data, manager.now)
+
+    def match(self, resource: dict, event: dict | None = None) -> bool:
+        most = ipaddress.ip_network(resource["CidrBlock"], strict=False).num_addresses - 5
+        used = most - resource["AvailableIpAddressCount"]
+        usage = resource["c7n:IpAddressUsage"] = {
+            "MaxAvailable": most, "NumberUsed": used, "PercentUsed": round(used / most * 100.0, 2)}
+        return self.matcher.match(usage)
