@@ -129,7 +129,9 @@ def test_role_policy_group_profile_filters(account, cli, write_policies):
         policy("trusted-outside", "aws.iam-role", "[{type: cross-account}]"),
         policy("partner-whitelisted", "aws.iam-role", f"[{{type: cross-account, whitelist: [{iam_seed.PARTNER!r}]}}]"),
         policy("role-inline", "aws.iam-role", "[{type: has-inline-policy}]"),
-        policy("role-s3-read", "aws.iam-role", "[{type: has-specific-managed-policy, value: [s3-read, other]}]"),
+        policy("role-s3-read", "aws.iam-role",
+               "[{type: has-specific-managed-policy, op: in, value: [s3-read, other]}]"),
+        policy("list-without-op", "aws.iam-role", "[{type: has-specific-managed-policy, value: [s3-read]}]"),
         policy("role-no-s3-read", "aws.iam-role", "[{type: no-specific-managed-policy, value: s3-read}]"),
         policy("allow-all", "aws.iam-policy", "[{type: has-allow-all}]"),
         policy("unused-policy", "aws.iam-policy", "[unused]"),
@@ -145,6 +147,7 @@ def test_role_policy_group_profile_filters(account, cli, write_policies):
     assert result.resources("partner-whitelisted") == []
     assert names(result, "role-inline", "RoleName") == ["partner-audit"]
     assert names(result, "role-s3-read", "RoleName") == ["app-server"]
+    assert result.resources("list-without-op") == []   # as in Custodian: compared with the whole list
     assert "app-server" not in names(result, "role-no-s3-read", "RoleName")
     assert "partner-audit" in names(result, "role-no-s3-read", "RoleName")
     assert names(result, "allow-all", "PolicyName") == ["full-admin"]
@@ -156,15 +159,23 @@ def test_role_policy_group_profile_filters(account, cli, write_policies):
     assert names(result, "profile-s3", "InstanceProfileName") == ["app-server"]
 
 
-def test_roles_and_profiles_in_use_by_an_instance(account, aws, server, cli, write_policies):
+def test_roles_and_profiles_in_use(account, aws, server, cli, write_policies):
     ec2 = aws("ec2")
     ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, IamInstanceProfile={"Name": "app-server"})
+    iam = aws("iam")
+    iam.create_role(RoleName="ecs-service", AssumeRolePolicyDocument=iam_seed.EC2_TRUST)
+    ecs = aws("ecs")
+    ecs.create_cluster(clusterName="web")
+    task = ecs.register_task_definition(family="web", containerDefinitions=[
+        {"name": "web", "image": "nginx", "memory": 128}])["taskDefinition"]["taskDefinitionArn"]
+    ecs.create_service(cluster="web", serviceName="web", taskDefinition=task, desiredCount=0,
+                       role="arn:aws:iam::123456789012:role/ecs-service")
     text = (policy("used-roles", "aws.iam-role", "[{type: used}]")
             + policy("unused-roles", "aws.iam-role", "[unused]")
             + policy("used-profiles", "aws.iam-profile", "[used]")
             + policy("unused-profiles", "aws.iam-profile", "[unused]"))
     result = run(cli, write_policies, text, "--dryrun")
-    assert names(result, "used-roles", "RoleName") == ["app-server"]
+    assert names(result, "used-roles", "RoleName") == ["app-server", "ecs-service"]
     assert "partner-audit" in names(result, "unused-roles", "RoleName")
     assert "app-server" not in names(result, "unused-roles", "RoleName")
     assert names(result, "used-profiles", "InstanceProfileName") == ["app-server"]

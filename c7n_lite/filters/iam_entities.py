@@ -18,17 +18,13 @@ def _managed_policy_filter(kind: str, param: str) -> type[ListValueFilter]:
     class SpecificManagedPolicy(ListValueFilter):
         __doc__ = f"""A value filter on the managed policies attached to the {kind}
         (`ListAttached{kind.capitalize()}Policies`: PolicyName, PolicyArn); the key
-        is PolicyName unless given.  A list `value` without `op` means any of them."""
+        is PolicyName unless given.  As in Custodian, a list `value` needs `op: in`
+        (without it the name is compared with the whole list, and nothing matches)."""
         permissions = (f"iam:ListAttached{kind.capitalize()}Policies",)
         annotation = "c7n:AttachedPolicies"
         matched_annotation = "c7n:MatchedPolicies"
         default_key = "PolicyName"
         fetch = staticmethod(listing(f"list_attached_{kind}_policies", "AttachedPolicies", param, param))
-
-        def __init__(self, data: dict, manager: Any) -> None:
-            if isinstance(data.get("value"), list) and "op" not in data:
-                data = {**data, "op": "in"}
-            super().__init__(data, manager)
     return SpecificManagedPolicy
 
 
@@ -79,7 +75,8 @@ class RoleCrossAccount(PolicyCrossAccountFilter):
 # --- used / unused ---------------------------------------------------------
 
 def _profiles_in_use(manager: Any) -> set[str]:
-    """Names of the instance profiles a (not terminated) EC2 instance uses."""
+    """Names of the instance profiles a (not terminated) EC2 instance or a
+    launch configuration uses."""
     found = set()
     for instance in related_manager(manager, "aws.ec2").resources():
         if instance.get("State", {}).get("Name") == "terminated":
@@ -87,28 +84,47 @@ def _profiles_in_use(manager: Any) -> set[str]:
         arn = (instance.get("IamInstanceProfile") or {}).get("Arn")
         if arn:
             found.add(arn.split("/")[-1])
+    autoscaling = manager.session.client("autoscaling")
+    for config in paginate(autoscaling, "describe_launch_configurations", "LaunchConfigurations"):
+        if config.get("IamInstanceProfile"):
+            found.add(config["IamInstanceProfile"].split("/")[-1])
     return found
 
 
+def _ecs_service_roles(manager: Any) -> set[str]:
+    ecs = manager.session.client("ecs")
+    roles = set()
+    for cluster in paginate(ecs, "list_clusters", "clusterArns"):
+        services = paginate(ecs, "list_services", "serviceArns", {"cluster": cluster})
+        for start in range(0, len(services), 10):
+            described = ecs.describe_services(cluster=cluster, services=services[start:start + 10])
+            roles.update(s["roleArn"] for s in described.get("services", ()) if s.get("roleArn"))
+    return roles
+
+
 def _roles_in_use(manager: Any) -> set[str]:
-    """Roles used through instance profiles of EC2 instances (names) and by
-    Lambda functions (ARNs)."""
+    """Roles used through instance profiles (names), and by Lambda functions
+    and ECS services (ARNs)."""
     in_use = _profiles_in_use(manager)
     roles = {role["RoleName"] for p in related_manager(manager, "aws.iam-profile").resources()
              if p["InstanceProfileName"] in in_use for role in p.get("Roles", ())}
     lam = manager.session.client("lambda")
     roles.update(f["Role"] for f in paginate(lam, "list_functions", "Functions") if f.get("Role"))
-    return roles
+    return roles | _ecs_service_roles(manager)
+
+
+USAGE_PERMISSIONS = ("ec2:DescribeInstances", "autoscaling:DescribeLaunchConfigurations")
 
 
 @filters.register("used", "aws.iam-role")
 class RoleUsed(Filter):
-    """Roles in use (`state: true`, the default) or not: used by an EC2
-    instance's profile or a Lambda function.  (ECS services and launch
-    configurations are not scanned.)"""
+    """Roles in use (`state: true`, the default) or not: through the instance
+    profile of an EC2 instance or launch configuration, or by a Lambda function
+    or ECS service (of the policy's region)."""
 
     schema = {"state": {"type": "boolean"}}
-    permissions = ("ec2:DescribeInstances", "iam:ListInstanceProfiles", "lambda:ListFunctions")
+    permissions = (*USAGE_PERMISSIONS, "iam:ListInstanceProfiles", "lambda:ListFunctions", "ecs:ListClusters",
+                   "ecs:ListServices", "ecs:DescribeServices")
     related_types = ("aws.ec2", "aws.iam-profile")
 
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
@@ -119,7 +135,7 @@ class RoleUsed(Filter):
 
 @filters.register("unused", "aws.iam-role")
 class RoleUnused(RoleUsed):
-    """Roles no EC2 instance profile or Lambda function uses (`used` with `state: false`)."""
+    """Roles nothing uses (`used` with `state: false`)."""
 
     schema: dict = {}
 
@@ -130,10 +146,10 @@ class RoleUnused(RoleUsed):
 
 @filters.register("used", "aws.iam-profile")
 class ProfileUsed(Filter):
-    """Instance profiles an EC2 instance uses."""
+    """Instance profiles an EC2 instance or launch configuration uses."""
 
     schema: dict = {}
-    permissions = ("ec2:DescribeInstances",)
+    permissions = USAGE_PERMISSIONS
     related_types = ("aws.ec2",)
     want = True
 
@@ -144,7 +160,7 @@ class ProfileUsed(Filter):
 
 @filters.register("unused", "aws.iam-profile")
 class ProfileUnused(ProfileUsed):
-    """Instance profiles no EC2 instance uses."""
+    """Instance profiles no EC2 instance or launch configuration uses."""
 
     want = False
 
