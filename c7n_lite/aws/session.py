@@ -29,9 +29,11 @@ CLIENT_HOOKS: list[Callable[[Any], None]] = []
 
 
 # Calls that change nothing in the account although their names say otherwise:
-# IAM compiles the credential report (which filters then read) on request, and
-# its policy simulator only evaluates (IAM lists all three as Read actions).
-READ_OPERATIONS = frozenset(("GenerateCredentialReport", "SimulatePrincipalPolicy", "SimulateCustomPolicy"))
+# IAM compiles the credential report and the services' last-access report (which
+# filters then read) on request, and its policy simulator only evaluates (IAM
+# lists them all as Read actions).
+READ_OPERATIONS = frozenset(("GenerateCredentialReport", "GenerateServiceLastAccessedDetails",
+                             "SimulatePrincipalPolicy", "SimulateCustomPolicy"))
 
 
 def is_read_only(operation: str) -> bool:
