@@ -238,3 +238,21 @@ def test_delete_empty_vpc(net, cli, write_policies):
     spare = ec2.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
     run(cli, write_policies, policy("d", "aws.vpc", f"[{{VpcId: {spare}}}]", "[delete-empty]"), dry=False)
     assert spare not in [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]
+
+
+def test_vpc_attributes_security_groups_and_subnets_in_the_vpc(net, cli, write_policies):
+    ec2, app, default = net
+    ec2.modify_vpc_attribute(VpcId=app, EnableDnsHostnames={"Value": True})
+    ec2.create_security_group(GroupName="app-db", Description="db", VpcId=app)
+    text = "".join((
+        policy("hostnames", "aws.vpc", "[{type: vpc-attributes, dnshostnames: true, dnssupport: true}]"),
+        policy("no-hostnames", "aws.vpc", "[{type: vpc-attributes, dnshostnames: false}]"),
+        policy("has-db-group", "aws.vpc", "[{type: security-group, key: GroupName, value: app-db}]"),
+        policy("private-subnet", "aws.vpc", "[{type: subnet, key: MapPublicIpOnLaunch, value: false}]"),
+    ))
+    result = run(cli, write_policies, text)
+    # moto's default VPC has DNS hostnames on, as AWS's do
+    assert app in ids(result, "hostnames", "VpcId")
+    assert app not in ids(result, "no-hostnames", "VpcId")
+    assert ids(result, "has-db-group", "VpcId") == [app]
+    assert ids(result, "private-subnet", "VpcId") == [app]

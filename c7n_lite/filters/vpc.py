@@ -172,6 +172,38 @@ _vpc_related("internet-gateway", "aws.internet-gateway", "c7n:matched-internet-g
              "ec2:DescribeInternetGateways")
 _vpc_related("nat-gateway", "aws.nat-gateway", "c7n:matched-nat-gateways", "ec2:DescribeNatGateways")
 _vpc_related("vpc-endpoint", "aws.vpc-endpoint", "c7n:matched-vpc-endpoints", "ec2:DescribeVpcEndpoints")
+# On a VPC, `security-group` and `subnet` look at the groups and subnets in it.
+_vpc_related("security-group", "aws.security-group", "c7n:matched-security-groups", "ec2:DescribeSecurityGroups")
+_vpc_related("subnet", "aws.subnet", "c7n:matched-subnets", "ec2:DescribeSubnets")
+
+VPC_ATTRIBUTES = {"dnshostnames": "enableDnsHostnames", "dnssupport": "enableDnsSupport",
+                  "addressusage": "enableNetworkAddressUsageMetrics"}
+
+
+@filters.register("vpc-attributes", "aws.vpc")
+class VpcAttributes(Filter):
+    """VPCs whose DNS hostnames (`dnshostnames`), DNS support (`dnssupport`) and
+    address usage metrics (`addressusage`) settings are all as given."""
+
+    schema = {k: {"type": "boolean"} for k in VPC_ATTRIBUTES}
+    permissions = ("ec2:DescribeVpcAttribute",)
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        client = self.manager.session.client("ec2")
+        cache: dict = self.manager._cache().setdefault(("vpc-attributes",), {})
+        matched = resources
+        for option, attribute in VPC_ATTRIBUTES.items():
+            if option not in self.data:
+                continue
+            field = attribute[0].upper() + attribute[1:]
+            for vpc in matched:
+                if (vpc["VpcId"], attribute) not in cache:
+                    answer = client.describe_vpc_attribute(VpcId=vpc["VpcId"], Attribute=attribute)
+                    cache[(vpc["VpcId"], attribute)] = bool(answer[field]["Value"])
+                vpc[f"c7n:{attribute}"] = cache[(vpc["VpcId"], attribute)]
+            matched = [r for r in matched if r[f"c7n:{attribute}"] == self.data[option]]
+        return matched
+
 
 
 DHCP_KEYS = ("domain-name", "domain-name-servers", "ntp-servers")
