@@ -163,3 +163,29 @@ def test_profile_set_role_and_set_policy(iam, cli, write_policies):
         == ["s3-read"]
     run(cli, write_policies, "aws.iam-profile", "[{InstanceProfileName: legacy-batch}]", "[set-role]")
     assert iam.get_instance_profile(InstanceProfileName="legacy-batch")["InstanceProfile"]["Roles"] == []
+
+
+SAML_METADATA = ('<?xml version="1.0"?><EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" '
+                 'entityID="https://idp.example.com"><!-- ' + "padding " * 120 + '--><IDPSSODescriptor '
+                 'protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"/></EntityDescriptor>')
+
+
+def test_certificates_and_identity_providers_listed_filtered_deleted(iam, cli, write_policies):
+    iam.upload_server_certificate(ServerCertificateName="old-web", CertificateBody="body", PrivateKey="key")
+    iam.create_open_id_connect_provider(Url="https://token.actions.example.com", ClientIDList=["sts.amazonaws.com"],
+                                        ThumbprintList=["a" * 40])
+    iam.create_open_id_connect_provider(Url="https://keep.example.com", ThumbprintList=["b" * 40])
+    iam.create_saml_provider(Name="unknown-idp", SAMLMetadataDocument=SAML_METADATA)
+    iam.create_saml_provider(Name="corp-idp", SAMLMetadataDocument=SAML_METADATA)
+    text = "policies:\n" + "".join(
+        f"  - name: {n}\n    resource: {r}\n    filters: {f}\n    actions: [delete]\n" for n, r, f in (
+            ("expired", "aws.iam-certificate", "[{type: value, key: Expiration, value_type: expiration,"
+                                               " op: less-than, value: 0}]"),
+            ("oidc", "aws.iam-oidc-provider", "[{Url: token.actions.example.com}]"),
+            ("saml", "aws.iam-saml-provider", "[{Name: unknown-idp}]")))
+    result = cli("run", write_policies(text))
+    assert result.exit_code == 0, result.output
+    assert iam.list_server_certificates()["ServerCertificateMetadataList"] == []
+    assert [p["Arn"].split("/")[-1] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]] \
+        == ["keep.example.com"]
+    assert [p["Arn"].split("/")[-1] for p in iam.list_saml_providers()["SAMLProviderList"]] == ["corp-idp"]

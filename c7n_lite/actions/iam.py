@@ -393,3 +393,24 @@ class SetProfilePolicy(_set_policy("role", "RoleName")):  # type: ignore[misc, v
                     calls.append(call)
         empty = [r["InstanceProfileName"] for r in resources if not r.get("Roles")]
         return calls + ([ApiCall.skip(empty, "profile has no role")] if empty else [])
+
+
+def _delete_by(op: str, param: str, key: str, perm: str, doc: str) -> type[Action]:
+    class Delete(Action):
+        __doc__ = doc
+        permissions = (perm,)
+
+        def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+            return [ApiCall("iam", op, {param: r[key]}, [self.resource_id(r)], f"delete {r[key]}")
+                    for r in resources]
+    return Delete
+
+
+actions.register("delete", "aws.iam-certificate")(_delete_by(
+    "delete_server_certificate", "ServerCertificateName", "ServerCertificateName", "iam:DeleteServerCertificate",
+    "Delete server certificates from IAM."))
+actions.register("delete", "aws.iam-oidc-provider")(_delete_by(
+    "delete_open_id_connect_provider", "OpenIDConnectProviderArn", "Arn", "iam:DeleteOpenIDConnectProvider",
+    "Delete OpenID Connect providers."))
+actions.register("delete", "aws.iam-saml-provider")(_delete_by(
+    "delete_saml_provider", "SAMLProviderArn", "Arn", "iam:DeleteSAMLProvider", "Delete SAML providers."))

@@ -178,3 +178,68 @@ class IamAccessKey(ResourceType):
             keys.extend(paginate(client, "list_access_keys", "AccessKeyMetadata",
                                  {"UserName": user["UserName"]}))
         return keys
+
+
+@resources.register("aws.iam-certificate")
+class IamServerCertificate(ResourceType):
+    """Server certificates stored in IAM.
+
+    moto: every certificate's `Expiration` is 2012-05-08 (and `UploadDate` 2010)."""
+
+    service = "iam"
+    enum_op = "list_server_certificates"
+    enum_path = "ServerCertificateMetadataList"
+    id = name = "ServerCertificateName"
+    arn_key = "Arn"
+    date = "UploadDate"
+    global_resource = True
+    fetch_gone = GONE
+    report_fields = ("ServerCertificateName", "Arn", "Expiration")
+
+
+@resources.register("aws.iam-oidc-provider")
+class IamOidcProvider(ResourceType):
+    """OpenID Connect identity providers (`ListOpenIDConnectProviders`, then
+    `GetOpenIDConnectProvider` for each: Url, ClientIDList, ThumbprintList)."""
+
+    service = "iam"
+    enum_op = "list_open_id_connect_providers"
+    enum_path = "OpenIDConnectProviderList"
+    id = name = "Arn"
+    arn_key = "Arn"
+    date = "CreateDate"
+    global_resource = True
+    fetch_gone = GONE
+    extra_permissions = ("iam:GetOpenIDConnectProvider",)
+    report_fields = ("Arn", "Url")
+
+    @classmethod
+    def enumerate(cls, session: AwsSession) -> list[dict]:
+        client = session.client("iam")
+        found = []
+        for item in client.list_open_id_connect_providers().get("OpenIDConnectProviderList", []):
+            detail = client.get_open_id_connect_provider(OpenIDConnectProviderArn=item["Arn"])
+            detail.pop("ResponseMetadata", None)
+            found.append({"Arn": item["Arn"], **detail})
+        return found
+
+
+@resources.register("aws.iam-saml-provider")
+class IamSamlProvider(ResourceType):
+    """SAML identity providers; `Name` is the last part of the ARN."""
+
+    service = "iam"
+    enum_op = "list_saml_providers"
+    enum_path = "SAMLProviderList"
+    id = "Arn"
+    name = "Name"
+    arn_key = "Arn"
+    date = "CreateDate"
+    global_resource = True
+    fetch_gone = GONE
+    report_fields = ("Name", "Arn", "ValidUntil")
+
+    @classmethod
+    def prepare(cls, resource: dict) -> dict:
+        resource.setdefault("Name", resource["Arn"].split("/")[-1])
+        return resource
