@@ -44,6 +44,10 @@ def audit(moto_server, tmp_path_factory):
     vpc_seed.seed(endpoint, REGION)
     iam = boto3.client("iam", region_name=REGION, endpoint_url=endpoint)
     iam.create_policy(PolicyName="admin-unattached", PolicyDocument=iam_seed.ADMIN)
+    # dave: a console password set 60 days ago and never used
+    iam.create_user(UserName="dave")
+    iam.create_login_profile(UserName="dave", Password="Dave-passw0rd!")
+    iam_seed.moto_iam().users["dave"].create_date = iam_seed.days_ago(60)
     out = tmp_path_factory.mktemp("audit")
     result = CliRunner().invoke(main, ["run", "--dryrun", "-s", str(out),
                                        str(PACK / "iam.yml"), str(PACK / "vpc.yml")])
@@ -53,9 +57,9 @@ def audit(moto_server, tmp_path_factory):
 
 
 EXPECTED = {
-    "iam-user-console-without-mfa": ["alice-legacy"],
-    "iam-user-without-mfa": ["alice-legacy", "bob-ci"],
-    "iam-user-credentials-unused-45-days": ["alice-legacy"],
+    "iam-user-console-without-mfa": ["alice-legacy", "dave"],
+    "iam-user-without-mfa": ["alice-legacy", "bob-ci", "dave"],
+    "iam-user-credentials-unused-45-days": ["alice-legacy", "dave"],
     "iam-user-credentials-unused-90-days": ["alice-legacy"],
     "iam-user-access-key-not-rotated-90-days": ["alice-legacy"],
     "iam-user-more-than-one-active-key": ["bob-ci"],

@@ -241,6 +241,9 @@ class DhcpOptions(Filter):
                         {"DhcpOptionsIds": wanted}) if wanted else []
         by_id = {s["DhcpOptionsId"]: {c["Key"]: [v["Value"] for v in c.get("Values", ())]
                                       for c in s.get("DhcpConfigurations", ())} for s in sets}
+        missing = sorted(set(wanted) - set(by_id))
+        if missing:
+            raise LookupError(f"DescribeDhcpOptions did not return {', '.join(missing)}")
         return [r for r in resources if self.match_vpc(r, by_id.get(r.get("DhcpOptionsId"), {}))]
 
     def match_vpc(self, vpc: dict, dhcp: dict) -> bool:
