@@ -272,3 +272,29 @@ def test_usage_reads_the_last_accessed_report(account, server, cli, write_polici
     assert {"app-server", "partner-audit"} <= set(names(result, "never-any", "RoleName"))
     assert len(result.resources("s3-recent")) == 3
     assert result.resources("dynamodb-recent") == []
+
+
+def test_no_credential_report_and_no_generating_is_an_error(account, cli, write_policies):
+    result = cli("run", "--dryrun", write_policies("policies:\n" + policy(
+        "p", "aws.iam-user", "[{type: credential, key: mfa_active, value: false, report_generate: false}]")))
+    assert result.exit_code == 1
+    assert "credential report" in result.metadata("p")["errors"][0]["error"]
+
+
+def test_a_user_missing_from_the_report_is_an_error(account, aws, server, cli, write_policies):
+    from c7n_lite.filters.iam import parse_credential_report
+    iam = aws("iam")
+    iam.generate_credential_report()
+    report = iam.get_credential_report()["Content"].decode()
+    stale = "\n".join(line for line in report.splitlines() if not line.startswith("carol,"))
+    assert "carol" in parse_credential_report(report) and "carol" not in parse_credential_report(stale)
+    import base64
+    body = ('<GetCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetCredentialReportResult>'
+            f'<Content>{base64.b64encode(stale.encode()).decode()}</Content><ReportFormat>text/csv</ReportFormat>'
+            '<GeneratedTime>2026-01-01T00:00:00Z</GeneratedTime></GetCredentialReportResult>'
+            '<ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></GetCredentialReportResponse>')
+    server.hooks.append(lambda r: (200, body) if r.operation == "GetCredentialReport" else None)
+    result = cli("run", "--dryrun", write_policies("policies:\n" + policy(
+        "p", "aws.iam-user", "[{type: credential, key: mfa_active, value: false}]")))
+    assert result.exit_code == 1
+    assert "does not list carol" in result.metadata("p")["errors"][0]["error"]
