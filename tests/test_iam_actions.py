@@ -189,3 +189,12 @@ def test_certificates_and_identity_providers_listed_filtered_deleted(iam, cli, w
     assert [p["Arn"].split("/")[-1] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]] \
         == ["keep.example.com"]
     assert [p["Arn"].split("/")[-1] for p in iam.list_saml_providers()["SAMLProviderList"]] == ["corp-idp"]
+
+
+def test_remove_keys_matched_by_the_credential_report(iam, cli, write_policies):
+    before = keys(iam, "bob-ci")
+    run(cli, write_policies, "aws.iam-user",
+        "[{type: credential, key: access_keys.last_used_date, value_type: age, op: gt, value: 45}]",
+        "[{type: remove-keys, matched: true, disable: true}]")
+    assert set(keys(iam, "alice-legacy").values()) == {"Inactive"}
+    assert keys(iam, "bob-ci") == before and set(keys(iam, "carol").values()) == {"Active"}
