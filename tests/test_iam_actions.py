@@ -198,3 +198,12 @@ def test_remove_keys_matched_by_the_credential_report(iam, cli, write_policies):
         "[{type: remove-keys, matched: true, disable: true}]")
     assert set(keys(iam, "alice-legacy").values()) == {"Inactive"}
     assert keys(iam, "bob-ci") == before and set(keys(iam, "carol").values()) == {"Active"}
+
+
+def test_remove_keys_cannot_mix_matched_and_age(cli, write_policies):
+    path = write_policies("policies:\n  - name: p\n    resource: aws.iam-user\n"
+                          "    actions: [{type: remove-keys, matched: true, age: 90}]\n")
+    result = cli("validate", path)
+    assert result.exit_code != 0
+    assert "cannot mix 'matched' and 'age'" in result.output and "Traceback" not in result.output
+    assert f"{path}:" in result.output
