@@ -25,7 +25,12 @@ import botocore.session
 # Deliberately shorter than the product's list: a verb is added here only with
 # a test that needs it.
 READ_VERBS = ("Describe", "Get", "List", "BatchGet")
-RPC_READS: frozenset[str] = frozenset()
+# IAM's access level for these is Read: they compile a report or evaluate a
+# policy, and change nothing (the credential and usage filters need them).
+RPC_READS: frozenset[str] = frozenset({
+    "iam:GenerateCredentialReport", "iam:GenerateServiceLastAccessedDetails",
+    "iam:SimulatePrincipalPolicy", "iam:SimulateCustomPolicy",
+})
 REST_POST_READS = frozenset({
     "iot:ListAttachedPolicies", "iot:ListTargetsForPolicy", "iot:GetEffectivePolicies",
     "s3:SelectObjectContent",

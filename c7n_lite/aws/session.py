@@ -17,9 +17,6 @@ from typing import Any
 
 READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Scan", "Query",
                  "BatchGet", "Select", "Test")
-# Calls that change no configuration though their names do not say so: IAM's
-# credential report is generated on demand by the `credential` filters.
-READ_OPERATIONS = frozenset(("GenerateCredentialReport",))
 
 # botocore's "standard" mode retries throttling and transient errors with
 # exponential backoff and full jitter; `max_attempts` counts retries, so 8 means
@@ -88,6 +85,13 @@ CLIENT_HOOKS: list[Callable[[Any], None]] = []
 
 # Set on Ctrl-C (see runner): the calls in flight finish, no new action call starts.
 STOP = threading.Event()
+
+# Calls that change nothing in the account although their names say otherwise:
+# IAM compiles the credential report and the services' last-access report (which
+# filters then read) on request, and its policy simulator only evaluates (IAM
+# lists them all as Read actions).
+READ_OPERATIONS = frozenset(("GenerateCredentialReport", "GenerateServiceLastAccessedDetails",
+                             "SimulatePrincipalPolicy", "SimulateCustomPolicy"))
 
 
 def is_read_only(operation: str) -> bool:
