@@ -8,24 +8,15 @@ and say why.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from c7n_lite.actions.core import Action, ApiCall
+from c7n_lite.actions.naming import identifier as rds_identifier
 from c7n_lite.aws.batching import tag_list, user_tags
 from c7n_lite.filters.rds import upgrade_target
 from c7n_lite.registry import actions
 
 MEMBER = "member of Aurora cluster {}: act on the cluster (aws.rds-cluster)"
-
-
-def rds_identifier(*parts: str) -> str:
-    """An identifier within RDS's rules: letters, digits and single hyphens,
-    starting with a letter, not ending with a hyphen, at most 255 characters."""
-    ident = re.sub(r"-+", "-", re.sub(r"[^A-Za-z0-9-]", "-", "-".join(parts))).strip("-")
-    if not ident[:1].isalpha():
-        ident = f"s-{ident}"
-    return ident[:255].rstrip("-")
 
 
 def input_members(operation: str) -> set[str]:
