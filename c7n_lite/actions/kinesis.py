@@ -7,8 +7,10 @@ from c7n_lite.registry import actions
 
 @actions.register("delete", "aws.kinesis")
 class DeleteStream(Action):
-    """Delete ACTIVE streams (others are being created, updated or deleted, and are skipped)."""
+    """Delete ACTIVE streams (others are being created, updated or deleted, and
+    are skipped); `force: true` deletes a stream that has registered consumers too."""
 
+    schema = {"force": {"type": "boolean"}}
     permissions = ("kinesis:DeleteStream",)
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
@@ -18,7 +20,10 @@ class DeleteStream(Action):
             if r.get("StreamStatus") != "ACTIVE":
                 calls.append(ApiCall.skip([sid], f"status {r.get('StreamStatus')}, not ACTIVE", "delete_stream"))
             else:
-                calls.append(ApiCall("kinesis", "delete_stream", {"StreamName": sid}, [sid], "delete"))
+                params: dict = {"StreamName": sid}
+                if self.data.get("force"):
+                    params["EnforceConsumerDeletion"] = True
+                calls.append(ApiCall("kinesis", "delete_stream", params, [sid], "delete"))
         return calls
 
 
