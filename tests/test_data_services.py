@@ -196,3 +196,56 @@ policies:
 """, "--dryrun")
     assert seeded.writes() == []
     assert "final-queue-redis-" in result.output and "final-pages-memcached" not in result.output
+
+
+def test_backup_and_export_filters(seeded, cli, write_policies, aws):
+    ddb = aws("dynamodb")
+    ddb.create_backup(TableName="orders", BackupName="orders-manual")
+    aws("s3").create_bucket(Bucket="table-exports")
+    arn = ddb.describe_table(TableName="orders")["Table"]["TableArn"]
+    ddb.export_table_to_point_in_time(TableArn=arn, S3Bucket="table-exports", S3Prefix="orders/",
+                                      ExportFormat="DYNAMODB_JSON")
+    seeded.reset_log()
+    result = scan(cli, write_policies, """
+policies:
+  - name: backed-up-today
+    resource: aws.dynamodb-table
+    filters: [{type: consecutive-backups, count: 1, period: days, backuptype: USER, status: AVAILABLE}]
+  - name: a-week-of-backups
+    resource: aws.dynamodb-table
+    filters: [{type: consecutive-backups, count: 7}]
+  - name: exported-as-dynamodb-json
+    resource: aws.dynamodb-table
+    filters: [{type: export-description, key: ExportFormat, value: DYNAMODB_JSON}]
+""", "--dryrun")
+    assert result.ids("backed-up-today", "TableName") == ["orders"]
+    assert result.resources("a-week-of-backups") == []
+    assert result.ids("exported-as-dynamodb-json", "TableName") == ["orders"]
+    assert result.resources("exported-as-dynamodb-json")[0]["c7n:ExportDescriptions"][0]["S3Bucket"] == \
+        "table-exports"
+
+
+def test_import_summary_fails_loudly_where_imports_cannot_be_listed(seeded, cli, write_policies):
+    # moto does not serve ListImports: the policy errors, it does not pass every table.
+    result = cli("run", "--dryrun", write_policies("""
+policies:
+  - name: failed-imports
+    resource: aws.dynamodb-table
+    filters: [{type: import-summary, key: ImportStatus, value: FAILED}]
+"""))
+    assert result.metadata("failed-imports")["errors"]
+    assert not (result.output_dir / "failed-imports" / "resources.json").exists()
+
+
+def test_dynamodb_backups_listed_and_deleted(seeded, cli, write_policies, aws):
+    ddb = aws("dynamodb")
+    ddb.create_backup(TableName="orders", BackupName="orders-before-migration")
+    ddb.create_backup(TableName="sessions", BackupName="sessions-weekly")
+    scan(cli, write_policies, """
+policies:
+  - name: drop-session-backups
+    resource: aws.dynamodb-backup
+    filters: [{TableName: sessions}]
+    actions: [delete]
+""")
+    assert [b["BackupName"] for b in ddb.list_backups()["BackupSummaries"]] == ["orders-before-migration"]

@@ -104,3 +104,21 @@ class Backup(Action):
             calls.append(ApiCall("dynamodb", "create_backup", {"TableName": self.resource_id(r), "BackupName": name},
                                  [self.resource_id(r)], f"backup {name}"))
         return calls
+
+
+@actions.register("delete", "aws.dynamodb-backup")
+class DeleteBackup(Action):
+    """Delete on-demand backups (AWS Backup's are its own to expire: delete them there; skipped)."""
+
+    permissions = ("dynamodb:DeleteBackup",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        calls = []
+        for r in resources:
+            arn = self.resource_id(r)
+            if r.get("BackupType") == "AWS_BACKUP":
+                calls.append(ApiCall.skip([arn], "managed by AWS Backup", "delete_backup"))
+            else:
+                calls.append(ApiCall("dynamodb", "delete_backup", {"BackupArn": arn}, [arn],
+                                     f"delete backup {r.get('BackupName')} of {r.get('TableName')}"))
+        return calls

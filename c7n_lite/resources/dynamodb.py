@@ -72,3 +72,17 @@ class DynamoDBTable(ResourceType):
             described = list(pool.map(lambda name: cls._fetch_one(client, name), names))
         # A table deleted between the listing and its description is gone, not an error.
         return [table for found in described for table in found]
+
+
+@resources.register("aws.dynamodb-backup")
+class DynamoDBBackup(ResourceType):
+    """On-demand and AWS Backup backups of the region's tables (`ListBackups` summaries)."""
+
+    service = "dynamodb"
+    enum_op = "list_backups"
+    enum_path = "BackupSummaries"
+    id = "BackupArn"
+    name = "BackupName"
+    arn_key = "BackupArn"
+    date = "BackupCreationDateTime"
+    report_fields = ("BackupName", "TableName", "BackupType", "BackupStatus", "BackupCreationDateTime")
