@@ -249,3 +249,40 @@ policies:
     actions: [delete]
 """)
     assert [b["BackupName"] for b in ddb.list_backups()["BackupSummaries"]] == ["orders-before-migration"]
+
+
+def test_cache_snapshots(seeded, cli, write_policies, aws):
+    # moto's snapshots carry no NodeSnapshots, so no creation time: `age`
+    # matches none of them (a snapshot of unknown age is never "old").
+    cache = aws("elasticache")
+    cache.create_snapshot(CacheClusterId="sessions-redis", SnapshotName="sessions-manual")
+    cache.create_snapshot(CacheClusterId="queue-redis", SnapshotName="queue-manual")
+    result = scan(cli, write_policies, """
+policies:
+  - name: old
+    resource: aws.cache-snapshot
+    filters: [{type: age, days: 30, op: ge}]
+  - name: tag-from-cluster
+    resource: cache-snapshot
+    filters: [{SnapshotName: sessions-manual}]
+    actions: [{type: copy-cluster-tags, tags: [Environment, Missing]}]
+  - name: drop-queue-snapshots
+    resource: aws.cache-snapshot
+    filters: [{CacheClusterId: queue-redis}]
+    actions: [delete]
+""")
+    assert result.resources("old") == []
+    arn = "arn:aws:elasticache:us-east-1:123456789012:snapshot:sessions-manual"
+    assert cache.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "Environment", "Value": "prod"}]
+    assert [s["SnapshotName"] for s in cache.describe_snapshots()["Snapshots"]] == ["sessions-manual"]
+
+
+def test_cache_snapshot_age_reads_the_first_node_snapshot():
+    import datetime
+
+    from c7n_lite.filters.elasticache import CacheSnapshotAge
+    old = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+    snapshot = {"NodeSnapshots": [{"SnapshotCreateTime": old + datetime.timedelta(days=1)},
+                                  {"SnapshotCreateTime": old}]}
+    assert CacheSnapshotAge.resource_date(None, snapshot) == old
+    assert CacheSnapshotAge.resource_date(None, {"NodeSnapshots": []}) is None

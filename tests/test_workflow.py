@@ -211,3 +211,22 @@ policies:
     actions: [delete]
 """)
     assert [s["StackName"] for s in cfn.describe_stacks()["Stacks"]] == ["network-core"]
+
+
+def test_cfn_template_filter(seeded, cli, write_policies, aws):
+    aws("cloudformation").create_stack(StackName="leaky", TemplateBody=json.dumps({"Resources": {"Topic": {
+        "Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "API_KEY9 abc123"}}}}))
+    result = scan(cli, write_policies, """
+policies:
+  - name: secrets-in-templates
+    resource: aws.cfn
+    filters: [{type: template, pattern: "API_KEY[0-9A-Z]"}]
+""", "--dryrun")
+    assert result.ids("secrets-in-templates", "StackName") == ["leaky"]
+    bad = cli("validate", write_policies("""
+policies:
+  - name: bad-pattern
+    resource: aws.cfn
+    filters: [{type: template, pattern: "API_KEY[0-9"}]
+""", name="bad.yml"))
+    assert bad.exit_code != 0 and "invalid pattern" in bad.output

@@ -61,3 +61,46 @@ class SnapshotCacheCluster(Action):
             calls.append(ApiCall("elasticache", "create_snapshot", {"CacheClusterId": cid, "SnapshotName": name},
                                  [cid], f"snapshot {name}"))
         return calls
+
+
+@actions.register("delete", "aws.cache-snapshot")
+class DeleteCacheSnapshot(Action):
+    """Delete snapshots."""
+
+    permissions = ("elasticache:DeleteSnapshot",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        return [ApiCall("elasticache", "delete_snapshot", {"SnapshotName": self.resource_id(r)},
+                        [self.resource_id(r)], f"delete snapshot of {r.get('CacheClusterId', '?')}")
+                for r in resources]
+
+
+@actions.register("copy-cluster-tags", "aws.cache-snapshot")
+class CopyClusterTags(Action):
+    """Copy the listed `tags` (keys) from each snapshot's cluster to the snapshot
+    (the cluster's tags are read when planning; keys it lacks are left out)."""
+
+    schema = {"tags": {"type": "array", "items": {"type": "string"}}}
+    required = ("tags",)
+    permissions = ("elasticache:ListTagsForResource", "elasticache:AddTagsToResource")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        client = self.manager.session.client("elasticache")
+        session = self.manager.session
+        wanted = set(self.data["tags"])
+        calls = []
+        for r in resources:
+            name = self.resource_id(r)
+            cluster = r.get("CacheClusterId")
+            if not cluster:
+                calls.append(ApiCall.skip([name], "no cluster named on the snapshot", "add_tags_to_resource"))
+                continue
+            cluster_arn = f"arn:{session.partition}:elasticache:{session.region}:{session.account_id}:cluster:{cluster}"
+            tags = [t for t in client.list_tags_for_resource(ResourceName=cluster_arn)["TagList"] if t["Key"] in wanted]
+            if not tags:
+                calls.append(ApiCall.skip([name], f"cluster {cluster} has none of the tags", "add_tags_to_resource"))
+                continue
+            arn = self.manager.resource_type.arn(r, session)
+            calls.append(ApiCall("elasticache", "add_tags_to_resource", {"ResourceName": arn, "Tags": tags}, [name],
+                                 f"copy {', '.join(t['Key'] for t in tags)} from {cluster}"))
+        return calls

@@ -203,3 +203,81 @@ class ModifyClusterParamGroup(_ModifyGroup):
     __doc__ = _ModifyGroup.__doc__
     permissions = ("rds:ModifyDBClusterParameterGroup",)
     operation, id_param = "modify_db_cluster_parameter_group", "DBClusterParameterGroupName"
+
+
+@actions.register("delete", "aws.rds-proxy")
+class DeleteProxy(Action):
+    """Delete proxies (the databases behind them are untouched)."""
+
+    permissions = ("rds:DeleteDBProxy",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        return [ApiCall("rds", "delete_db_proxy", {"DBProxyName": self.resource_id(r)}, [self.resource_id(r)],
+                        "delete") for r in resources]
+
+
+@actions.register("delete", "aws.rds-subscription")
+class DeleteEventSubscription(Action):
+    """Delete event subscriptions (the SNS topic is untouched)."""
+
+    permissions = ("rds:DeleteEventSubscription",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        return [ApiCall("rds", "delete_event_subscription", {"SubscriptionName": self.resource_id(r)},
+                        [self.resource_id(r)], "delete") for r in resources]
+
+
+class _RegionCopy(Action):
+    """Copy snapshots to `target_region` (same identifier there), encrypted with
+    `target_key` (a KMS key of that region) when given, with the snapshot's
+    tags (`copy_tags`) and extra `tags`."""
+
+    schema = {"target_region": {"type": "string"}, "target_key": {"type": "string"},
+              "copy_tags": {"type": "boolean"}, "tags": {"type": "object"}}
+    required = ("target_region",)
+    operation = ""
+    params = ("", "")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        session = self.manager.session
+        region = self.data["target_region"]
+        source_param, target_param = self.params
+        calls = []
+        for r in resources:
+            sid = self.resource_id(r)
+            if region == session.region:
+                calls.append(ApiCall.skip([sid], f"already in {region}", self.operation))
+                continue
+            params: dict[str, Any] = {source_param: self.manager.resource_type.arn(r, session), target_param: sid,
+                                      "SourceRegion": session.region}
+            if self.data.get("target_key"):
+                params["KmsKeyId"] = self.data["target_key"]
+            if self.data.get("copy_tags"):
+                params["CopyTags"] = True
+            if self.data.get("tags"):
+                params["Tags"] = [{"Key": k, "Value": str(v)} for k, v in self.data["tags"].items()]
+            calls.append(ApiCall("rds", self.operation, params, [sid], f"copy to {region}",
+                                 run=_in_region(region, self.operation, params)))
+        return calls
+
+
+def _in_region(region: str, operation: str, params: dict) -> Any:
+    def run(session: Any) -> Any:
+        return getattr(session.client("rds", region), operation)(**params)
+    return run
+
+
+@actions.register("region-copy", "aws.rds-snapshot")
+class RegionCopySnapshot(_RegionCopy):
+    __doc__ = _RegionCopy.__doc__
+    permissions = ("rds:CopyDBSnapshot", "rds:AddTagsToResource")
+    operation = "copy_db_snapshot"
+    params = ("SourceDBSnapshotIdentifier", "TargetDBSnapshotIdentifier")
+
+
+@actions.register("region-copy", "aws.rds-cluster-snapshot")
+class RegionCopyClusterSnapshot(_RegionCopy):
+    __doc__ = _RegionCopy.__doc__
+    permissions = ("rds:CopyDBClusterSnapshot", "rds:AddTagsToResource")
+    operation = "copy_db_cluster_snapshot"
+    params = ("SourceDBClusterSnapshotIdentifier", "TargetDBClusterSnapshotIdentifier")

@@ -12,7 +12,7 @@ import datetime
 from typing import Any
 
 from c7n_lite.filters.core import Filter
-from c7n_lite.filters.related import related_manager
+from c7n_lite.filters.related import RelatedValueFilter, related_manager
 from c7n_lite.filters.value import ValueFilter, _version_key, parse_date
 from c7n_lite.registry import filters
 from c7n_lite.resources.core import paginate
@@ -329,3 +329,16 @@ class UnusedClusterParamGroup(_Unused):
         return {c["DBClusterParameterGroup"] for c in self._of("aws.rds-cluster")
                 if c.get("DBClusterParameterGroup")}
 
+
+
+@filters.register("topic", "aws.rds-subscription")
+class SubscriptionTopic(RelatedValueFilter):
+    """A value filter on the subscription's SNS topic (its attributes:
+    `SubscriptionsConfirmed`, `KmsMasterKeyId` …)."""
+
+    permissions = ("sns:ListTopics", "sns:GetTopicAttributes")
+    related_types = ("aws.sns",)
+    annotation = "c7n:MatchedTopics"
+
+    def related_ids(self, resource: dict) -> list[str]:
+        return [resource["SnsTopicArn"]] if resource.get("SnsTopicArn") else []

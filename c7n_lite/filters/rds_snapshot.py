@@ -42,3 +42,4 @@ class RdsSnapshotCrossAccount(_RestoreCrossAccount):
 class RdsClusterSnapshotCrossAccount(_RestoreCrossAccount):
     __doc__ = _RestoreCrossAccount.__doc__
     permissions = ("rds:DescribeDBClusterSnapshotAttributes",)
+

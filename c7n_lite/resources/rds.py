@@ -205,3 +205,38 @@ class RDSClusterParamGroup(_RdsType):
     details = {"tags": Detail(("Tags",), _tags_of("DBClusterParameterGroupArn"),
                               ("rds:ListTagsForResource",))}
     report_fields = ("DBClusterParameterGroupName", "DBParameterGroupFamily", "Description")
+
+
+@resources.register("aws.rds-proxy")
+class RDSProxy(_RdsType):
+    """RDS proxies (tags are read per proxy, when a filter reads them)."""
+
+    enum_op = "describe_db_proxies"
+    enum_path = "DBProxies"
+    id = name = "DBProxyName"
+    arn_key = "DBProxyArn"
+    date = "CreatedDate"
+    security_groups_expr = "VpcSecurityGroupIds[]"
+    subnets_expr = "VpcSubnetIds[]"
+    vpc_expr = "VpcId"
+    fetch_op = "describe_db_proxies"
+    fetch_param = "DBProxyName"
+    fetch_gone = ("DBProxyNotFoundFault",)
+    details = {"tags": Detail(("Tags",), _tags_of("DBProxyArn"), ("rds:ListTagsForResource",))}
+    report_fields = ("DBProxyName", "EngineFamily", "RequireTLS", "Status")
+
+
+@resources.register("aws.rds-subscription")
+class RDSEventSubscription(_RdsType):
+    """RDS event subscriptions (tags are read per subscription, when a filter reads them)."""
+
+    enum_op = "describe_event_subscriptions"
+    enum_path = "EventSubscriptionsList"
+    id = name = "CustSubscriptionId"
+    arn_key = "EventSubscriptionArn"
+    arn_format = "arn:{partition}:rds:{region}:{account}:es:{id}"
+    fetch_op = "describe_event_subscriptions"
+    fetch_param = "SubscriptionName"
+    fetch_gone = ("SubscriptionNotFound", "SubscriptionNotFoundFault")
+    details = {"tags": Detail(("Tags",), _tags_of("EventSubscriptionArn"), ("rds:ListTagsForResource",))}
+    report_fields = ("CustSubscriptionId", "SnsTopicArn", "SourceType", "Enabled", "Status")
