@@ -11,22 +11,11 @@ REGION = "us-east-1"
 
 @pytest.fixture
 def rds(server, aws):
+    # The seed makes two proxies (with and without TLS) and two event
+    # subscriptions (to an encrypted and an unencrypted topic).
     rds_seed.seed(server.endpoint, REGION)
-    client = aws("rds")
-    subnets = [s["SubnetIdentifier"] for s in
-               client.describe_db_subnet_groups(DBSubnetGroupName="orders-db-subnets")["DBSubnetGroups"][0]["Subnets"]]
-    for name, tls in (("orders-proxy", True), ("legacy-proxy", False)):
-        client.create_db_proxy(DBProxyName=name, EngineFamily="POSTGRESQL", RequireTLS=tls, VpcSubnetIds=subnets,
-                               RoleArn="arn:aws:iam::123456789012:role/rds-proxy", Auth=[{
-                                   "AuthScheme": "SECRETS",
-                                   "SecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db"}])
-    sns = aws("sns")
-    quiet = sns.create_topic(Name="rds-events-nobody-reads")["TopicArn"]
-    watched = sns.create_topic(Name="rds-events-oncall", Attributes={"KmsMasterKeyId": "alias/aws/sns"})["TopicArn"]
-    client.create_event_subscription(SubscriptionName="db-failures", SnsTopicArn=watched, SourceType="db-instance")
-    client.create_event_subscription(SubscriptionName="old-test-events", SnsTopicArn=quiet, SourceType="db-instance")
     server.reset_log()
-    return client
+    return aws("rds")
 
 
 def scan(cli, write_policies, text, *extra):
@@ -43,7 +32,7 @@ policies:
     filters: [{RequireTLS: false}]
     actions: [delete]
 """)
-    assert result.ids("no-tls", "DBProxyName") == ["legacy-proxy"]
+    assert result.ids("no-tls", "DBProxyName") == ["legacy-mysql-proxy"]
     assert [p["DBProxyName"] for p in rds.describe_db_proxies()["DBProxies"]] == ["orders-proxy"]
 
 

@@ -1,6 +1,6 @@
 """DynamoDB and ElastiCache demo resources: tables with and without
-point-in-time recovery, an empty table, and Redis and Memcached clusters
-(one without automatic backups)."""
+point-in-time recovery, an empty table, on-demand backups, Redis and
+Memcached clusters (one without automatic backups) and Redis snapshots."""
 from __future__ import annotations
 
 import boto3
@@ -26,6 +26,8 @@ def seed(endpoint: str, region: str) -> None:
     _table(ddb, "load-test-scratch", "dev", pitr=False)
     ddb.put_item(TableName="orders", Item={"id": {"S": "order-1"}})
     ddb.put_item(TableName="sessions", Item={"id": {"S": "session-1"}})
+    ddb.create_backup(TableName="orders", BackupName="orders-before-migration")
+    ddb.create_backup(TableName="load-test-scratch", BackupName="load-test-scratch-run-7")
     cache = boto3.client("elasticache", region_name=region, endpoint_url=endpoint)
     cache.create_cache_cluster(CacheClusterId="sessions-redis", Engine="redis", CacheNodeType="cache.t3.micro",
                                NumCacheNodes=1, SnapshotRetentionLimit=7,
@@ -36,3 +38,5 @@ def seed(endpoint: str, region: str) -> None:
     cache.create_cache_cluster(CacheClusterId="pages-memcached", Engine="memcached",
                                CacheNodeType="cache.t3.micro", NumCacheNodes=2,
                                Tags=[{"Key": "Environment", "Value": "prod"}])
+    for cluster in ("sessions-redis", "queue-redis"):
+        cache.create_snapshot(CacheClusterId=cluster, SnapshotName=f"{cluster}-before-upgrade")

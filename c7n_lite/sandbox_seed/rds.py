@@ -1,6 +1,8 @@
 """RDS demo account: a private encrypted database and a public unencrypted one
 with its own parameter group, two Aurora clusters (one protected, one not),
-snapshots old, new and shared, and subnet and parameter groups nothing uses."""
+snapshots old, new and shared, subnet and parameter groups nothing uses, a
+proxy with TLS and one without, and event subscriptions to an encrypted and
+an unencrypted topic."""
 from __future__ import annotations
 
 import datetime
@@ -11,7 +13,7 @@ ACCOUNT = "123456789012"
 PARTNER = "210987654321"
 
 
-def _network(ec2, rds) -> None:
+def _network(ec2, rds) -> list[str]:
     vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
     subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.40.{n}.0/24",
                                  AvailabilityZone=f"{ec2.meta.region_name}{az}")["Subnet"]["SubnetId"]
@@ -20,6 +22,19 @@ def _network(ec2, rds) -> None:
                               ("retired-app-subnets", "subnets of a retired app")):
         rds.create_db_subnet_group(DBSubnetGroupName=name, DBSubnetGroupDescription=description,
                                    SubnetIds=subnets, Tags=[{"Key": "Owner", "Value": "data-platform"}])
+    return subnets
+
+
+def _proxies_and_subscriptions(rds, sns, subnets: list[str], region: str) -> None:
+    for name, tls in (("orders-proxy", True), ("legacy-mysql-proxy", False)):
+        rds.create_db_proxy(DBProxyName=name, EngineFamily="MYSQL" if "mysql" in name else "POSTGRESQL",
+                            RequireTLS=tls, VpcSubnetIds=subnets, RoleArn=f"arn:aws:iam::{ACCOUNT}:role/rds-proxy",
+                            Auth=[{"AuthScheme": "SECRETS",
+                                   "SecretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:{name}"}])
+    oncall = sns.create_topic(Name="rds-events-oncall", Attributes={"KmsMasterKeyId": "alias/aws/sns"})["TopicArn"]
+    old = sns.create_topic(Name="rds-events-old-test")["TopicArn"]
+    rds.create_event_subscription(SubscriptionName="db-failures", SnsTopicArn=oncall, SourceType="db-instance")
+    rds.create_event_subscription(SubscriptionName="old-test-events", SnsTopicArn=old, SourceType="db-instance")
 
 
 def _instances(rds) -> None:
@@ -84,7 +99,8 @@ def _backdate(region: str, snapshot_id: str, days: int) -> None:
 def seed(endpoint: str, region: str) -> None:
     ec2 = boto3.client("ec2", region_name=region, endpoint_url=endpoint)
     rds = boto3.client("rds", region_name=region, endpoint_url=endpoint)
-    _network(ec2, rds)
+    subnets = _network(ec2, rds)
+    _proxies_and_subscriptions(rds, boto3.client("sns", region_name=region, endpoint_url=endpoint), subnets, region)
     _instances(rds)
     _clusters(rds)
     _snapshots(rds, region)
