@@ -222,3 +222,23 @@ policies:
 """, "--dryrun")
     assert seeded.writes() == []
     assert "delete_file_system_policy" in result.output and "no policy left" in result.output
+
+
+def test_secret_current_version_and_replicas(seeded, cli, write_policies, aws):
+    aws("secretsmanager").replicate_secret_to_regions(SecretId="prod/orders/db-password",
+                                                      AddReplicaRegions=[{"Region": "eu-west-1"}])
+    result = scan(cli, write_policies, """
+policies:
+  - name: changed-today
+    resource: aws.secrets-manager
+    filters: [{type: current-version, key: CreatedDate, value_type: age, op: lt, value: 1}]
+  - name: unchanged-for-90-days
+    resource: aws.secrets-manager
+    filters: [{type: current-version, key: CreatedDate, value_type: age, op: gt, value: 90}]
+  - name: replicated-to-eu
+    resource: aws.secrets-manager
+    filters: [{type: replica-attribute, key: Region, value: eu-west-1}]
+""", "--dryrun")
+    assert len(result.resources("changed-today")) == 2
+    assert result.resources("unchanged-for-90-days") == []
+    assert [s["Name"] for s in result.resources("replicated-to-eu")] == ["prod/orders/db-password"]

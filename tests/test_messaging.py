@@ -225,3 +225,39 @@ policies:
     assert seeded.writes() == []
     assert "start_stream_encryption" in result.output and "already encrypted" in result.output
     assert "delete_delivery_stream" in result.output
+
+
+def test_dead_letter_filter(seeded, cli, write_policies, aws):
+    sqs = aws("sqs")
+    dlq = sqs.create_queue(QueueName="orders-events-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.set_queue_attributes(QueueUrl=queue_url(aws, "orders-events"), Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"})})
+    result = scan(cli, write_policies, """
+policies:
+  - name: dead-letter-queues
+    resource: aws.sqs
+    filters: [dead-letter]
+""", "--dryrun")
+    assert [q["QueueUrl"] for q in result.resources("dead-letter-queues")] == [dlq]
+    assert result.resources("dead-letter-queues")[0]["c7n:DeadLetterSourceQueues"] == [
+        queue_url(aws, "orders-events")]
+
+
+def test_encrypt_s3_destination(seeded, cli, write_policies, aws):
+    key = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    scan(cli, write_policies, f"""
+policies:
+  - name: encrypt-dev-delivery
+    resource: aws.firehose
+    filters: [{{"tag:Environment": dev}}]
+    actions: [{{type: encrypt-s3-destination, key_arn: "{key}"}}]
+""")
+    firehose = aws("firehose")
+    dest = firehose.describe_delivery_stream(DeliveryStreamName="clickstream-to-s3")[
+        "DeliveryStreamDescription"]["Destinations"][0]
+    s3 = dest.get("ExtendedS3DestinationDescription") or dest["S3DestinationDescription"]
+    assert s3["EncryptionConfiguration"] == {"KMSEncryptionConfig": {"AWSKMSKeyARN": key}}
+    other = firehose.describe_delivery_stream(DeliveryStreamName="audit-to-s3")[
+        "DeliveryStreamDescription"]["Destinations"][0]
+    assert "KMSEncryptionConfig" not in json.dumps(other)

@@ -65,3 +65,34 @@ class DeleteDeliveryStream(Action):
                 calls.append(ApiCall("firehose", "delete_delivery_stream", {"DeliveryStreamName": sid}, [sid],
                                      "delete"))
         return calls
+
+
+S3_DESTINATIONS = (("ExtendedS3DestinationDescription", "ExtendedS3DestinationUpdate"),
+                   ("S3DestinationDescription", "S3DestinationUpdate"))
+
+
+@actions.register("encrypt-s3-destination", "aws.firehose")
+class EncryptS3Destination(Action):
+    """Encrypt what the stream writes to S3 with the KMS key `key_arn` (its S3
+    destinations; streams with none, e.g. to OpenSearch only, are skipped)."""
+
+    schema = {"key_arn": {"type": "string"}}
+    required = ("key_arn",)
+    permissions = ("firehose:UpdateDestination",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        encryption = {"EncryptionConfiguration": {"KMSEncryptionConfig": {"AWSKMSKeyARN": self.data["key_arn"]}}}
+        calls = []
+        for r in resources:
+            sid = self.resource_id(r)
+            updates = [(d["DestinationId"], update) for d in r.get("Destinations") or ()
+                       for described, update in S3_DESTINATIONS if described in d][:1]
+            if not updates:
+                calls.append(ApiCall.skip([sid], "no S3 destination", "update_destination"))
+                continue
+            for destination, update in updates:
+                calls.append(ApiCall("firehose", "update_destination", {
+                    "DeliveryStreamName": sid, "CurrentDeliveryStreamVersionId": r["VersionId"],
+                    "DestinationId": destination, update: encryption}, [sid],
+                    f"encrypt S3 objects with {self.data['key_arn']}"))
+        return calls
