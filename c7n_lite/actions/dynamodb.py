@@ -5,14 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from c7n_lite.actions.core import Action, ApiCall
+from c7n_lite.actions.shapes import DYNAMODB_UPDATE_TABLE
 from c7n_lite.registry import actions
-
-
-def _update_table_members() -> tuple[str, ...]:
-    """The settings UpdateTable takes (botocore's model), TableName aside."""
-    import botocore.session
-    model = botocore.session.get_session().get_service_model("dynamodb")
-    return tuple(sorted(set(model.operation_model("UpdateTable").input_shape.members) - {"TableName"}))
 
 
 @actions.register("delete", "aws.dynamodb-table")
@@ -48,7 +42,7 @@ class UpdateTable(Action):
     """Change table settings: any UpdateTable parameter, e.g. `BillingMode: PAY_PER_REQUEST`
     or `DeletionProtectionEnabled: true`."""
 
-    schema = {name: {} for name in _update_table_members()}
+    schema = {name: {} for name in sorted(DYNAMODB_UPDATE_TABLE)}
     permissions = ("dynamodb:UpdateTable",)
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:

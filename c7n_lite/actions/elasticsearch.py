@@ -5,16 +5,9 @@ from __future__ import annotations
 import json
 
 from c7n_lite.actions.core import Action, ApiCall
+from c7n_lite.actions.shapes import ES_UPDATE_DOMAIN_CONFIG
 from c7n_lite.actions.statements import RemoveStatements
 from c7n_lite.registry import actions
-
-
-def _config_members() -> tuple[str, ...]:
-    """The settings UpdateElasticsearchDomainConfig takes (botocore's model)."""
-    import botocore.session
-    model = botocore.session.get_session().get_service_model("es")
-    members = model.operation_model("UpdateElasticsearchDomainConfig").input_shape.members
-    return tuple(sorted(set(members) - {"DomainName", "DryRun"}))
 
 
 def _update(domain: str, settings: dict, message: str) -> ApiCall:
@@ -39,7 +32,7 @@ class UpdateDomainConfig(Action):
     e.g. `EBSOptions: {VolumeType: gp3}`."""
 
     schema = {name: {"type": "object"} if name != "AccessPolicies" else {"type": "string"}
-              for name in _config_members()}
+              for name in sorted(ES_UPDATE_DOMAIN_CONFIG)}
     permissions = ("es:UpdateElasticsearchDomainConfig",)
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:

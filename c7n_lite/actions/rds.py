@@ -12,18 +12,12 @@ from typing import Any
 
 from c7n_lite.actions.core import Action, ApiCall
 from c7n_lite.actions.naming import identifier as rds_identifier
+from c7n_lite.actions.shapes import MODIFY_DB_CLUSTER, MODIFY_DB_INSTANCE
 from c7n_lite.aws.batching import tag_list, user_tags
 from c7n_lite.filters.rds import upgrade_target
 from c7n_lite.registry import actions
 
 MEMBER = "member of Aurora cluster {}: act on the cluster (aws.rds-cluster)"
-
-
-def input_members(operation: str) -> set[str]:
-    """The parameters an RDS operation takes (from botocore's model)."""
-    import botocore.session
-    model = botocore.session.get_session().get_service_model("rds")
-    return set(model.operation_model(operation).input_shape.members)
 
 
 class RdsAction(Action):
@@ -260,7 +254,7 @@ class ModifyDb(_Modify):
 
     @classmethod
     def check(cls, data: dict) -> list[str]:
-        known = input_members("ModifyDBInstance") - {"DBInstanceIdentifier", "ApplyImmediately"}
+        known = MODIFY_DB_INSTANCE
         return [f"unknown property {u['property']!r} (not a ModifyDBInstance parameter)"
                 for u in data.get("update") or () if isinstance(u, dict) and u.get("property") not in known]
 
@@ -280,7 +274,7 @@ class ModifyDbCluster(_Modify):
 
     @classmethod
     def check(cls, data: dict) -> list[str]:
-        known = input_members("ModifyDBCluster") - {"DBClusterIdentifier"}
+        known = MODIFY_DB_CLUSTER
         return [f"unknown attribute {k!r} (not a ModifyDBCluster parameter)"
                 for k in data.get("attributes") or {} if k not in known]
 
