@@ -184,3 +184,33 @@ policies:
     assert seeded.writes() == []
     assert "status InService: stop it first" in result.output
     assert "delete_notebook_instance" in result.output
+
+
+def test_upgrade_and_cross_cluster_filters_fail_loudly_where_moto_cannot_answer(seeded, cli, write_policies):
+    # moto serves neither GetCompatibleElasticsearchVersions nor the
+    # cross-cluster connection calls: the policies error, none passes.
+    result = cli("run", "--dryrun", write_policies("""
+policies:
+  - name: upgradable
+    resource: aws.elasticsearch
+    filters: [{type: upgrade-available, major: false}]
+  - name: foreign-connections
+    resource: aws.elasticsearch
+    filters:
+      - type: cross-cluster
+        inbound: {key: SourceDomainInfo.OwnerId, op: ne, value: "123456789012"}
+"""))
+    for name in ("upgradable", "foreign-connections"):
+        assert result.metadata(name)["errors"], name
+        assert not (result.output_dir / name / "resources.json").exists()
+    bad = cli("validate", write_policies("""
+policies:
+  - name: no-side
+    resource: aws.elasticsearch
+    filters: [{type: cross-cluster}]
+  - name: bad-key
+    resource: aws.elasticsearch
+    filters: [{type: cross-cluster, outbound: {key: Status, valu: ACTIVE}}]
+""", name="bad.yml"))
+    assert bad.exit_code != 0
+    assert "needs 'inbound' or 'outbound'" in bad.output and "outbound: unknown key 'valu'" in bad.output
