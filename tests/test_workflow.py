@@ -230,3 +230,17 @@ policies:
     filters: [{type: template, pattern: "API_KEY[0-9"}]
 """, name="bad.yml"))
     assert bad.exit_code != 0 and "invalid pattern" in bad.output
+
+
+def test_force_adds_only_the_permissions_it_needs():
+    load_all()
+    rule_delete = resources.get("aws.event-rule").action_class("delete")
+    stack_delete = resources.get("aws.cfn").action_class("delete")
+    assert rule_delete.all_permissions({"type": "delete"}) == {"events:DeleteRule"}
+    assert rule_delete.all_permissions({"type": "delete", "force": True}) == {
+        "events:DeleteRule", "events:ListTargetsByRule", "events:RemoveTargets"}
+    assert stack_delete.all_permissions({"type": "delete", "force": True}) == {
+        "cloudformation:DeleteStack", "cloudformation:UpdateTerminationProtection"}
+    db_delete = resources.get("aws.rds").action_class("delete")
+    assert db_delete.all_permissions({"type": "delete", "skip-snapshot": True}) == {"rds:DeleteDBInstance"}
+    assert "rds:AddTagsToResource" in db_delete.all_permissions({"type": "delete", "copy-restore-info": True})

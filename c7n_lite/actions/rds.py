@@ -57,7 +57,12 @@ class DeleteInstance(RdsAction):
     a protected instance fails to delete, and the failure is reported."""
 
     schema = {"skip-snapshot": {"type": "boolean"}, "copy-restore-info": {"type": "boolean"}}
-    permissions = ("rds:DeleteDBInstance", "rds:AddTagsToResource", "rds:ModifyDBInstance")
+    permissions = ("rds:DeleteDBInstance",)
+
+    @classmethod
+    def all_permissions(cls, data: dict, resource_type: type | None = None) -> set[str]:
+        extra = {"rds:AddTagsToResource", "rds:ModifyDBInstance"} if data.get("copy-restore-info") else set()
+        return set(cls.permissions) | extra
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
         todo, calls = self.split_members(resources)

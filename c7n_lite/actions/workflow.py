@@ -18,7 +18,12 @@ class DeleteRule(Action):
     fails and is reported.  Rules managed by an AWS service need `force` too."""
 
     schema = {"force": {"type": "boolean"}}
-    permissions = ("events:DeleteRule", "events:ListTargetsByRule", "events:RemoveTargets")
+    permissions = ("events:DeleteRule",)
+
+    @classmethod
+    def all_permissions(cls, data: dict, resource_type: type | None = None) -> set[str]:
+        extra = {"events:ListTargetsByRule", "events:RemoveTargets"} if data.get("force") else set()
+        return set(cls.permissions) | extra
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
         client = self.manager.session.client("events")
@@ -81,7 +86,12 @@ class DeleteStack(Action):
     protection is turned off first."""
 
     schema = {"force": {"type": "boolean"}}
-    permissions = ("cloudformation:DeleteStack", "cloudformation:UpdateTerminationProtection")
+    permissions = ("cloudformation:DeleteStack",)
+
+    @classmethod
+    def all_permissions(cls, data: dict, resource_type: type | None = None) -> set[str]:
+        extra = {"cloudformation:UpdateTerminationProtection"} if data.get("force") else set()
+        return set(cls.permissions) | extra
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
         calls = []
