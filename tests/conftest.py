@@ -72,6 +72,12 @@ class CliResult:
         base = self.output_dir / region if region else self.output_dir
         return json.loads((base / policy / "metadata.json").read_text())
 
+    def all_errored(self, policy, region=None):
+        """Every resource of the policy is errored (its read failed): none matched, none passed."""
+        counts = self.metadata(policy, region)["counts"]
+        return counts["evaluated"] > 0 and counts["errored"] == counts["evaluated"] and \
+            counts["passed"] == counts["matched"] == 0
+
     def ids(self, policy, key):
         return sorted(r[key] for r in self.resources(policy))
 

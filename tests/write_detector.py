@@ -33,10 +33,11 @@ RPC_READS: frozenset[str] = frozenset({
 })
 REST_POST_READS = frozenset({
     "iot:ListAttachedPolicies", "iot:ListTargetsForPolicy", "iot:GetEffectivePolicies",
-    "s3:SelectObjectContent",
+    "s3:SelectObjectContent", "es:DescribeElasticsearchDomains",
 })
 # Signing name (credential scope) → botocore service name, where they differ.
-SERVICE_NAMES = {"tagging": "resourcegroupstaggingapi", "monitoring": "cloudwatch", "email": "ses"}
+SERVICE_NAMES = {"tagging": "resourcegroupstaggingapi", "monitoring": "cloudwatch", "email": "ses",
+                 "elasticfilesystem": "efs", "states": "stepfunctions"}
 _SMITHY_RPC = re.compile(r"^/service/[^/]+/operation/([^/]+)$")
 
 
