@@ -162,12 +162,47 @@ def _rgta_runner(op: str, params: dict) -> Any:
     return run
 
 
+class AsgTags(TagMethod):
+    """Auto Scaling groups: `create_or_update_tags` / `delete_tags`, each tag naming
+    its group (`ResourceId`, `ResourceType: auto-scaling-group`) and whether
+    instances launched later get it (`PropagateAtLaunch`).  One call per group.
+    `propagate` None keeps a tag's current setting (False for a new tag)."""
+
+    def _tag(self, name: str, key: str, **extra: Any) -> dict:
+        return {"ResourceId": name, "ResourceType": "auto-scaling-group", "Key": key, **extra}
+
+    def tag(self, manager: ResourceManager, resources: list[dict], tags: dict[str, str],
+            message: str = "", propagate: bool | None = None) -> list[ApiCall]:
+        rt, calls = manager.resource_type, []
+        for r in resources:
+            name = rt.resource_id(r)
+            current = {t.get("Key"): bool(t.get("PropagateAtLaunch")) for t in r.get("Tags") or ()}
+            items = [self._tag(name, k, Value=v,
+                               PropagateAtLaunch=current.get(k, False) if propagate is None else propagate)
+                     for k, v in tags.items()]
+            calls.append(ApiCall(self.spec.service, self.spec.tag_op, {"Tags": items}, [name],
+                                 message or describe_tags(tags)))
+        return calls
+
+    def untag(self, manager: ResourceManager, resources: list[dict], keys: list[str],
+              message: str = "") -> list[ApiCall]:
+        rt, calls = manager.resource_type, []
+        for r in resources:
+            present = {t.get("Key") for t in r.get("Tags") or ()}
+            drop = [k for k in keys if k in present] or list(keys)
+            calls.append(ApiCall(self.spec.service, self.spec.untag_op,
+                                 {"Tags": [self._tag(rt.resource_id(r), k) for k in drop]},
+                                 [rt.resource_id(r)], message or f"remove {', '.join(drop)}"))
+        return calls
+
+
 # Planners by `Tagging.style`; a service with tagging of its own shape (ASG's
 # create_or_update_tags) registers one here.
 TAG_STYLES: dict[str, type[TagMethod]] = {
     "calls": ServiceTags,
     "replace-set": ReplaceSetTags,
     "tagging-api": TaggingApiTags,
+    "asg": AsgTags,
 }
 
 
