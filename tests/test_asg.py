@@ -137,17 +137,29 @@ def test_delete_with_force(fleet, aws, cli, write_policies):
 
 
 def test_tag_family_writes_asg_tags(fleet, aws, cli, write_policies):
-    asg = aws("autoscaling")
+    asg, ec2 = aws("autoscaling"), aws("ec2")
     run_policy(cli, write_policies, "    filters: [{AutoScalingGroupName: web}]\n"
                                     "    actions:\n"
                                     "      - {type: tag, key: Team, value: web, propagate: true}\n"
-                                    "      - {type: rename-tag, old_key: Owner, new_key: Maintainer}\n")
+                                    "      - {type: tag, key: Note, value: x}\n"
+                                    "      - {type: rename-tag, source: Owner, dest: Maintainer}\n")
     web = asg.describe_auto_scaling_groups(AutoScalingGroupNames=["web"])["AutoScalingGroups"][0]
     tags = {t["Key"]: (t["Value"], t["PropagateAtLaunch"]) for t in web["Tags"]}
-    assert tags == {"Team": ("web", True), "Maintainer": ("alice", False)}
-    run_policy(cli, write_policies, "    actions: [{type: remove-tag, tags: [Team]}]\n")
+    # The renamed tag keeps its propagation.
+    assert tags == {"Team": ("web", True), "Note": ("x", False), "Maintainer": ("alice", True)}
+    (instance,) = web["Instances"]
+    on_instance = {t["Key"]: t["Value"] for t in ec2.describe_tags(
+        Filters=[{"Name": "resource-id", "Values": [instance["InstanceId"]]}])["Tags"]}
+    assert on_instance.get("Maintainer") == "alice" and "Owner" not in on_instance
+
+    run_policy(cli, write_policies, "    actions: [propagate-tags]\n")
+    on_instance = {t["Key"]: t["Value"] for t in ec2.describe_tags(
+        Filters=[{"Name": "resource-id", "Values": [instance["InstanceId"]]}])["Tags"]}
+    assert on_instance.get("Team") == "web" and "Note" not in on_instance
+
+    run_policy(cli, write_policies, "    actions: [{type: remove-tag, key: Team}]\n")
     web = asg.describe_auto_scaling_groups(AutoScalingGroupNames=["web"])["AutoScalingGroups"][0]
-    assert {t["Key"] for t in web["Tags"]} == {"Maintainer"}
+    assert {t["Key"] for t in web["Tags"]} == {"Maintainer", "Note"}
 
 
 def test_dry_run_plans_and_writes_nothing(fleet, server, cli, write_policies):
@@ -178,3 +190,37 @@ def test_launch_configurations_unused_age_and_delete(fleet, aws, cli, write_poli
     assert result.exit_code == 0, result.output
     left = {c["LaunchConfigurationName"] for c in asg.describe_launch_configurations()["LaunchConfigurations"]}
     assert left == {"plain", "sealed", "broken"}
+
+
+def test_user_data_propagated_tags_and_scaling_policies(fleet, aws, cli, write_policies):
+    asg = aws("autoscaling")
+    script = "#!/bin/bash\nexport DB_PASSWORD=hunter2\n"  # botocore base64-encodes it
+    asg.create_launch_configuration(LaunchConfigurationName="leaky", ImageId=fleet["image"],
+                                    InstanceType="t3.micro", UserData=script)
+    asg.create_auto_scaling_group(AutoScalingGroupName="leaky", LaunchConfigurationName="leaky", MinSize=0,
+                                  MaxSize=1, DesiredCapacity=0, VPCZoneIdentifier=fleet["subnet"])
+    assert matched(cli, write_policies, "    filters: [{type: user-data, op: regex, "
+                                        "value: '(?smi).*password='}]\n") == ["leaky"]
+    assert matched(cli, write_policies, "    filters: [{type: propagated-tags, keys: [Owner]}]\n") == ["web"]
+    assert matched(cli, write_policies, "    filters: [{type: propagated-tags, keys: [Owner], match: false}]\n") \
+        == ["api", "leaky", "old", "tmpl"]
+    asg.put_scaling_policy(AutoScalingGroupName="api", PolicyName="cpu", PolicyType="TargetTrackingScaling",
+                           TargetTrackingConfiguration={"TargetValue": 50.0, "PredefinedMetricSpecification": {
+                               "PredefinedMetricType": "ASGAverageCPUUtilization"}})
+    assert matched(cli, write_policies, "    filters: [{type: scaling-policy, key: PolicyType, "
+                                        "value: TargetTrackingScaling}]\n") == ["api"]
+
+
+def test_update_settings(fleet, aws, cli, write_policies):
+    asg = aws("autoscaling")
+    body = ("    filters: [{AutoScalingGroupName: api}]\n"
+            "    actions: [{type: update, default-cooldown: 120, new-instances-protected-from-scale-in: true}]\n")
+    import json
+    plan = json.loads((run_policy(cli, write_policies, body, "--dryrun").output_dir / "p" / "plan.json").read_text())
+    assert plan[0]["calls"][0]["params"] == {"AutoScalingGroupName": "api", "DefaultCooldown": 120,
+                                             "NewInstancesProtectedFromScaleIn": True}
+    run_policy(cli, write_policies, body)
+    # moto applies NewInstancesProtectedFromScaleIn and ignores DefaultCooldown.
+    groups = {g["AutoScalingGroupName"]: g for g in asg.describe_auto_scaling_groups()["AutoScalingGroups"]}
+    assert groups["api"]["NewInstancesProtectedFromScaleIn"] is True
+    assert groups["web"]["NewInstancesProtectedFromScaleIn"] is False

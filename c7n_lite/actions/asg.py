@@ -1,13 +1,13 @@
 """Auto Scaling group actions: suspend and resume (processes and instances),
-resize, delete, and `tag` with `propagate`."""
+resize, update, delete; launch configurations: delete.  The ASG forms of the
+tag family are in `actions.asg_tags`."""
 from __future__ import annotations
 
 import time
 
 from c7n_lite.actions.core import Action, ApiCall
 from c7n_lite.actions.staging import StagedAction
-from c7n_lite.actions.tagging import AsgTags, describe_tags
-from c7n_lite.actions.tags import Tag
+from c7n_lite.actions.tagging import AsgTags
 from c7n_lite.aws.batching import resource_tags
 from c7n_lite.registry import actions
 
@@ -166,18 +166,27 @@ class Delete(Action):
                 for r in resources]
 
 
-@actions.register("tag", "aws.asg")
-class AsgTag(Tag):
-    """Set tags; `propagate: true` also puts them on instances the group launches
-    later (without it a tag keeps its current setting; new tags do not propagate)."""
+@actions.register("update", "aws.asg")
+class Update(Action):
+    """Change group settings: `capacity-rebalance`, `default-cooldown`,
+    `max-instance-lifetime` (0 to clear, else at least 86400 seconds),
+    `new-instances-protected-from-scale-in`."""
 
-    schema = {**Tag.schema, "propagate": {"type": "boolean"}, "msg": {"type": "string"}}
+    schema = {"capacity-rebalance": {"type": "boolean"}, "default-cooldown": {"type": "integer", "minimum": 0},
+              "max-instance-lifetime": {"anyOf": [{"enum": [0]}, {"type": "integer", "minimum": 86400}]},
+              "new-instances-protected-from-scale-in": {"type": "boolean"}}
+    permissions = ("autoscaling:UpdateAutoScalingGroup",)
+    params = {"capacity-rebalance": "CapacityRebalance", "default-cooldown": "DefaultCooldown",
+              "max-instance-lifetime": "MaxInstanceLifetime",
+              "new-instances-protected-from-scale-in": "NewInstancesProtectedFromScaleIn"}
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
-        tags = self.tags()
-        propagate = self.data.get("propagate")
-        return AsgTags(self.manager.resource_type.tag_facts()).tag(
-            self.manager, resources, tags, describe_tags(tags), propagate=propagate)
+        update = {param: self.data[key] for key, param in self.params.items() if key in self.data}
+        if not update:
+            return [ApiCall.skip([self.resource_id(r) for r in resources], "no setting to change")]
+        return [ApiCall("autoscaling", "update_auto_scaling_group",
+                        {"AutoScalingGroupName": self.resource_id(r), **update}, [self.resource_id(r)],
+                        ", ".join(f"{k}={v}" for k, v in update.items())) for r in resources]
 
 
 @actions.register("delete", "aws.launch-config")

@@ -264,3 +264,82 @@ class LaunchConfigUnused(Filter):
         groups = related_manager(self.manager, "aws.asg").resources()
         used = {g.get("LaunchConfigurationName") for g in groups}
         return [r for r in resources if r["LaunchConfigurationName"] not in used]
+
+
+@filters.register("user-data", "aws.asg")
+class AsgUserData(ValueFilter):
+    """A value filter on the group's launch user data, decoded, under the key
+    `c7n:user-data` (e.g. `op: regex`, `value: "(?smi).*password="`).  A group
+    without user data has the value null."""
+
+    permissions = LAUNCH_PERMISSIONS
+    related_types = ("aws.launch-config",)
+    annotation = "c7n:user-data"
+
+    def __init__(self, data: dict, manager: Any) -> None:
+        super().__init__({**data, "key": f'"{self.annotation}"'}, manager)
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        return ValueFilter.check({**data, "key": f'"{cls.annotation}"'})
+
+    def required_keys(self) -> set[str]:
+        return set()
+
+    def match(self, resource: dict, event: dict | None = None) -> bool:
+        import base64
+        raw = (launch_data(self.manager, resource) or {}).get("UserData")
+        text = None
+        if raw:
+            try:
+                text = base64.b64decode(raw).decode("utf-8", "replace")
+            except ValueError:
+                text = raw
+            if text.startswith("\x1f\x8b"):
+                import gzip
+                text = gzip.decompress(base64.b64decode(raw)).decode("utf-8", "replace")
+        resource[self.annotation] = text
+        return self.matcher.match(resource)
+
+
+@filters.register("propagated-tags", "aws.asg")
+@filters.register("progagated-tags", "aws.asg")
+class PropagatedTags(Filter):
+    """Groups where all the `keys` are tags that propagate to launched instances
+    (`propagate: false`: tags that do not); `match: false` inverts."""
+
+    schema = {"keys": {"type": "array", "items": {"type": "string"}}, "match": {"type": "boolean"},
+              "propagate": {"type": "boolean"}}
+    permissions = ()
+
+    def match(self, resource: dict, event: dict | None = None) -> bool:
+        keys = self.data.get("keys") or []
+        propagate = self.data.get("propagate", True)
+        having = {t["Key"] for t in resource.get("Tags") or ()
+                  if bool(t.get("PropagateAtLaunch")) == propagate}
+        return all(k in having for k in keys) == self.data.get("match", True)
+
+
+@filters.register("scaling-policy", "aws.asg")
+class ScalingPolicy(ValueFilter):
+    """A value filter on the group's scaling policies (as DescribePolicies gives
+    them, e.g. `key: PolicyType`): matches when one of them matches."""
+
+    permissions = ("autoscaling:DescribePolicies",)
+
+    def required_keys(self) -> set[str]:
+        return set()
+
+    def policies(self) -> dict[str, list[dict]]:
+        cache = self.manager._cache()
+        if ("asg-scaling-policies",) not in cache:
+            from c7n_lite.resources.core import paginate
+            found = paginate(self.manager.session.client("autoscaling"), "describe_policies", "ScalingPolicies")
+            by_group: dict[str, list[dict]] = {}
+            for p in found:
+                by_group.setdefault(p.get("AutoScalingGroupName", ""), []).append(p)
+            cache[("asg-scaling-policies",)] = by_group
+        return cache[("asg-scaling-policies",)]
+
+    def match(self, resource: dict, event: dict | None = None) -> bool:
+        return any(self.matcher.match(p) for p in self.policies().get(resource["AutoScalingGroupName"], ()))

@@ -16,7 +16,11 @@ class AutoScalingGroup(ResourceType):
     `PropagateAtLaunch`).  The image, security groups, key pair and volumes an
     ASG launches with are those of its launch configuration or launch template
     version (`launch-config`, `image`, `not-encrypted`, `invalid` read them).
-    Its subnets are the comma-separated `VPCZoneIdentifier`."""
+    Its subnets are the comma-separated `VPCZoneIdentifier`.
+
+    Tested against moto, which ignores `update`'s `default-cooldown`,
+    `capacity-rebalance` and `max-instance-lifetime` (they are planned and sent
+    as AWS documents them)."""
 
     service = "autoscaling"
     enum_op = "describe_auto_scaling_groups"
