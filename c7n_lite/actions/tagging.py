@@ -196,6 +196,17 @@ class AsgTags(TagMethod):
         return calls
 
 
+class ListOfOneTags(ServiceTags):
+    """Calls whose resource parameter is a list that may hold one name only
+    (Classic ELB `add_tags` / `remove_tags`): one call per resource."""
+
+    def _calls(self, manager: ResourceManager, resources: list[dict], op: str, extra: dict,
+               message: str) -> list[ApiCall]:
+        spec = self.spec
+        return [ApiCall(spec.service, op, {spec.param: [self._name(manager, r)], **extra},
+                        [manager.resource_type.resource_id(r)], message) for r in resources]
+
+
 # Planners by `Tagging.style`; a service with tagging of its own shape (ASG's
 # create_or_update_tags) registers one here.
 TAG_STYLES: dict[str, type[TagMethod]] = {
@@ -203,6 +214,7 @@ TAG_STYLES: dict[str, type[TagMethod]] = {
     "replace-set": ReplaceSetTags,
     "tagging-api": TaggingApiTags,
     "asg": AsgTags,
+    "list-of-one": ListOfOneTags,
 }
 
 
