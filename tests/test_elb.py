@@ -213,3 +213,16 @@ def test_dry_run_plans_and_writes_nothing(classic, v2, server, cli, write_polici
     plan = json.loads((result.output_dir / "p" / "plan.json").read_text())
     ops = sorted(c["operation"] for step in plan for c in step["calls"])
     assert ops == ["delete_load_balancer"] * 2 + ["modify_listener"] * 2 + ["modify_load_balancer_attributes"] * 2
+
+
+def test_listener_rules(v2, aws, cli, write_policies):
+    elbv2 = aws("elbv2")
+    (listener,) = elbv2.describe_listeners(LoadBalancerArn=v2["shop"])["Listeners"]
+    elbv2.create_rule(ListenerArn=listener["ListenerArn"], Priority=10,
+                      Conditions=[{"Field": "path-pattern", "Values": ["/old/*"]}],
+                      Actions=[{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTP", "Port": "80",
+                                                                       "StatusCode": "HTTP_302"}}])
+    body = ("    filters:\n      - type: listener-rule\n        attrs:\n"
+            "          - {type: value, key: 'Actions[0].RedirectConfig.Protocol', value: HTTP}\n")
+    assert names(cli, write_policies, "aws.app-elb", body) == ["shop"]
+    assert names(cli, write_policies, "aws.app-elb", "    filters: [{type: listener-rule, count: 0}]\n") == ["api"]

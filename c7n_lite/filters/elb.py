@@ -279,3 +279,42 @@ class AlbWafV2(WafV2ByArn):
 @filters.register("waf-enabled", "aws.app-elb")
 class AlbWafClassic(WafRegionalByArn):
     """As `wafv2-enabled`, for WAF Classic (regional) web ACLs."""
+
+
+@filters.register("listener-rule", "aws.app-elb")
+class ListenerRule(Filter):
+    """Load balancers with a (non-default) listener rule matching all the
+    `attrs` filters (e.g. `key: Actions[0].RedirectConfig.Protocol`,
+    `value: HTTP`); with `count` (and `count_op`, default `eq`), those whose
+    number of matching rules compares so.  The rules read are under
+    `c7n:ListenerRules`, the matching ones under `c7n:ListItemMatches`."""
+
+    schema = {"attrs": {"type": "array"}, "count": {"type": "number"},
+              "count_op": {"enum": ["eq", "equal", "ne", "not-equal", "gt", "greater-than", "ge", "gte",
+                                    "lt", "less-than", "le", "lte"]}}
+    permissions = ("elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules")
+
+    def __init__(self, data: dict, manager: Any) -> None:
+        super().__init__(data, manager)
+        from c7n_lite.filters.core import build_filters
+        self.attrs = build_filters(data.get("attrs") or [], manager)
+
+    def rules(self, balancer: dict) -> list[dict]:
+        from c7n_lite.resources.core import paginate
+        client = self.manager.session.client("elbv2")
+        found = []
+        for listener in listeners_of(self.manager, balancer["LoadBalancerArn"]):
+            rules = paginate(client, "describe_rules", "Rules", {"ListenerArn": listener["ListenerArn"]})
+            found += [r for r in rules if not r.get("IsDefault")]
+        return found
+
+    def match(self, resource: dict, event: dict | None = None) -> bool:
+        from c7n_lite.filters.core import apply_filters
+        from c7n_lite.filters.value import OPERATORS
+        rules = resource["c7n:ListenerRules"] = self.rules(resource)
+        matched = apply_filters(self.attrs, [dict(r) for r in rules], event) if self.attrs else rules
+        if matched:
+            resource["c7n:ListItemMatches"] = [r.get("RuleArn") for r in matched]
+        if "count" in self.data:
+            return bool(OPERATORS[self.data.get("count_op", "eq")](len(matched), self.data["count"]))
+        return bool(matched)
