@@ -207,6 +207,20 @@ class ListOfOneTags(ServiceTags):
                         [manager.resource_type.resource_id(r)], message) for r in resources]
 
 
+class CloudFrontTags(ServiceTags):
+    """CloudFront wraps tags and keys in `{"Items": [...]}`: one call per resource, by ARN."""
+
+    def tag(self, manager: ResourceManager, resources: list[dict], tags: dict[str, str],
+            message: str = "") -> list[ApiCall]:
+        return self._calls(manager, resources, self.spec.tag_op, {"Tags": {"Items": tag_list(tags)}},
+                           message or describe_tags(tags))
+
+    def untag(self, manager: ResourceManager, resources: list[dict], keys: list[str],
+              message: str = "") -> list[ApiCall]:
+        return self._calls(manager, resources, self.spec.untag_op, {"TagKeys": {"Items": list(keys)}},
+                           message or f"remove {', '.join(keys)}")
+
+
 # Planners by `Tagging.style`; a service with tagging of its own shape (ASG's
 # create_or_update_tags) registers one here.
 TAG_STYLES: dict[str, type[TagMethod]] = {
@@ -215,6 +229,7 @@ TAG_STYLES: dict[str, type[TagMethod]] = {
     "tagging-api": TaggingApiTags,
     "asg": AsgTags,
     "list-of-one": ListOfOneTags,
+    "cloudfront": CloudFrontTags,
 }
 
 
