@@ -28,6 +28,8 @@ def _tags_value(spec: Tagging, tags: dict[str, str]) -> Any:
         return dict(tags)
     if spec.tags_shape == "kms":
         return [{"TagKey": k, "TagValue": v} for k, v in tags.items()]
+    if spec.tags_shape == "lower":
+        return [{"key": k, "value": v} for k, v in tags.items()]
     return tag_list(tags)
 
 

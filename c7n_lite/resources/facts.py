@@ -52,8 +52,8 @@ class Tagging:
         `PutBucketTagging`): read, merge, write, at execution time.
       - "tagging-api": the Resource Groups Tagging API, 20 ARNs a call.
       - any other name: a planner registered for it in `actions.tagging`.
-    `tags_shape`: "list" ([{Key, Value}]), "map" ({k: v}) or "kms"
-    ([{TagKey, TagValue}]); `keys_shape`: "list" of keys or "tags" ([{Key: k}]).
+    `tags_shape`: "list" ([{Key, Value}]), "map" ({k: v}), "kms"
+    ([{TagKey, TagValue}]) or "lower" ([{key, value}], ECS); `keys_shape`: "list" of keys or "tags" ([{Key: k}]).
     `permissions`: the IAM actions of tag and untag, as IAM names them.
     """
 
