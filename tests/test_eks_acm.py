@@ -79,3 +79,15 @@ def test_acm_tag_and_delete(demo, cli, write_policies):
         "    actions: [delete]\n")
     left = [c["CertificateArn"] for c in acm.list_certificates()["CertificateSummaryList"]]
     assert arn not in left and len(left) == 1
+
+
+def test_eks_associate_encryption_config(demo, server, cli, write_policies):
+    server.reset_log()
+    result = run(cli, write_policies, "aws.eks", "    actions:\n      - type: associate-encryption-config\n"
+                 "        encryptionConfig: [{provider: {keyArn: alias/eks}, resources: [secrets]}]\n", "--dryrun")
+    import json
+    plan = json.loads((result.output_dir / "p" / "plan.json").read_text())
+    calls = [c for step in plan for c in step["calls"]]
+    assert [(c["operation"], c["resource_ids"]) for c in calls] == [
+        ("associate_encryption_config", ["legacy-k8s"]), ("", ["prod-k8s"])]
+    assert server.writes() == []

@@ -138,3 +138,18 @@ def test_dry_run_plans_and_writes_nothing(functions, server, cli, write_policies
     plan = json.loads((result.output_dir / "p" / "plan.json").read_text())
     ops = sorted(c["operation"] for step in plan for c in step["calls"])
     assert ops == ["delete_function"] * 2 + ["put_function_concurrency"] * 2 + ["remove_permission"] * 2
+
+
+def test_trim_versions(functions, aws, cli, write_policies):
+    lam = aws("lambda")
+    for _ in range(3):
+        lam.publish_version(FunctionName="public")
+    lam.create_alias(FunctionName="public", Name="live", FunctionVersion="1")
+    run_policy(cli, write_policies, "    filters: [{FunctionName: public}]\n"
+                                    "    actions: [{type: trim-versions, retain-latest: true}]\n")
+    left = [v["Version"] for v in lam.list_versions_by_function(FunctionName="public")["Versions"]]
+    # $LATEST, the aliased 1, and the versions sharing $LATEST's code are kept.
+    assert "$LATEST" in left and "1" in left
+    run_policy(cli, write_policies, "    filters: [{FunctionName: public}]\n"
+                                    "    actions: [{type: trim-versions, exclude-aliases: false}]\n")
+    assert [v["Version"] for v in lam.list_versions_by_function(FunctionName="public")["Versions"]] == ["$LATEST"]

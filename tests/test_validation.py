@@ -268,10 +268,10 @@ def test_every_error_in_every_file_in_one_pass(cli, write_policies, tmp_path):
 
 
 def test_json_policy_errors_have_lines(cli, write_policies):
-    path = write_policies('{\n  "policies": [\n    {"name": "j1",\n     "resource": "aws.ec9"}\n  ]\n}\n', "p.json")
+    path = write_policies('{\n  "policies": [\n    {"name": "j1",\n     "resource": "aws.ecc2"}\n  ]\n}\n', "p.json")
     result = validate(cli, path)
     assert error_lines(result) == [
-        f"{path}:4: policy 'j1': unknown resource 'aws.ec9' (did you mean 'aws.ec2'?)", "1 error(s) found"]
+        f"{path}:4: policy 'j1': unknown resource 'aws.ecc2' (did you mean 'aws.ec2'?)", "1 error(s) found"]
 
 
 def test_a_clean_file_exits_zero(cli, write_policies):

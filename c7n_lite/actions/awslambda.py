@@ -126,3 +126,50 @@ class RemoveStatements(Action):
         if untouched:
             calls.append(ApiCall.skip(untouched, "no such statement in the function's policy"))
         return calls
+
+
+@actions.register("trim-versions", "aws.lambda")
+class TrimVersions(Action):
+    """Delete the function's published versions (never `$LATEST`): except those
+    an alias points to (`exclude-aliases`, default true), those changed in the
+    last `older-than` days, and with `retain-latest` the one whose code is
+    `$LATEST`'s."""
+
+    schema = {"exclude-aliases": {"type": "boolean"}, "retain-latest": {"type": "boolean"},
+              "older-than": {"type": "number"}}
+    permissions = ("lambda:ListAliases", "lambda:ListVersionsByFunction", "lambda:DeleteFunction")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        import datetime
+
+        from c7n_lite.filters.value import parse_date
+        from c7n_lite.resources.core import paginate
+        client = self.manager.session.client("lambda")
+        days = self.data.get("older-than")
+        threshold = self.manager.now() - datetime.timedelta(days=days) if days else None
+        calls, nothing = [], []
+        for r in resources:
+            name = self.resource_id(r)
+            aliased = set()
+            if self.data.get("exclude-aliases", True):
+                for alias in paginate(client, "list_aliases", "Aliases", {"FunctionName": name}):
+                    aliased.add(alias["FunctionVersion"])
+            versions = paginate(client, "list_versions_by_function", "Versions", {"FunctionName": name})
+            latest = next((v.get("CodeSha256") for v in versions if v["Version"] == "$LATEST"), None)
+            doomed = []
+            for v in versions:
+                if v["Version"] == "$LATEST" or v["Version"] in aliased:
+                    continue
+                changed = parse_date(v.get("LastModified"))
+                if threshold is not None and (changed is None or changed > threshold):
+                    continue
+                if self.data.get("retain-latest") and latest and v.get("CodeSha256") == latest:
+                    continue
+                doomed.append(v)
+            if not doomed:
+                nothing.append(name)
+            calls.extend(ApiCall("lambda", "delete_function", {"FunctionName": v["FunctionArn"]}, [name],
+                                 f"delete version {v['Version']}") for v in doomed)
+        if nothing:
+            calls.append(ApiCall.skip(nothing, "no version to trim"))
+        return calls
