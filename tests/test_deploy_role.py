@@ -169,12 +169,22 @@ def _example_specs() -> list:
     # cannot serve under IAM enforcement (below).
     return [s for s in specs if not getattr(modes.get((s.data.get("mode") or {}).get("type", "pull")),
                                            "event_driven", False)
-            and s.data["resource"].removeprefix("aws.") not in MOTO_CANNOT_ENFORCE]
+            and moto_can_enforce(s.data["resource"])]
 
 
-# moto checks assumed-role signatures wrongly for these services' requests
-# (SignatureDoesNotMatch), or cannot route them under enforcement (s3control).
-MOTO_CANNOT_ENFORCE = frozenset({"iot", "iot-certificate", "account", "efs"})
+def moto_can_enforce(resource: str) -> bool:
+    """moto verifies assumed-role signatures of REST-protocol requests wrongly under
+    IAM enforcement (SignatureDoesNotMatch: IoT, Lambda, EFS, EKS, API Gateway,
+    CloudFront …; S3 is fine), and cannot route the account type's s3control
+    calls: those policies are left out here."""
+    import botocore.session
+
+    from c7n_lite.policy import resource_type_for
+    rt = resource_type_for(resource)
+    if rt.type == "aws.account":
+        return False
+    protocol = botocore.session.get_session().get_service_model(rt.service).protocol
+    return rt.service == "s3" or protocol not in ("rest-json", "rest-xml")
 
 
 # moto authorises a few S3 calls under another action than AWS (its ACTION_MAP

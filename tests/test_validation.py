@@ -45,8 +45,8 @@ SINGLE_ERRORS = [
      "policies:\n\t- name: p1\n", 2, None,
      "YAML syntax error: while scanning for the next token: found character that cannot start any token"),
     ("unknown-resource",
-     policy("", resource="aws.ec3"), 3, "p1",
-     "unknown resource 'aws.ec3' (did you mean 'aws.ec2'?)"),
+     policy("", resource="aws.ecc2"), 3, "p1",
+     "unknown resource 'aws.ecc2' (did you mean 'aws.ec2'?)"),
     ("unknown-filter",
      policy("filters:\n  - type: vaule\n    key: State\n    value: running\n"), 5, "p1",
      "unknown filter 'vaule' for aws.ec2 (did you mean 'value'?)"),
@@ -236,7 +236,7 @@ def test_every_error_in_every_file_in_one_pass(cli, write_policies, tmp_path):
     several = write_policies(textwrap.dedent("""\
         policies:
           - name: first
-            resource: aws.ec3
+            resource: aws.ecc2
           - name: second
             resource: aws.ec2
             filters:
@@ -255,7 +255,7 @@ def test_every_error_in_every_file_in_one_pass(cli, write_policies, tmp_path):
     assert error_lines(result) == [
         f"{missing}: no such file or directory",
         f"{broken_yaml}:2: YAML syntax error: while parsing a flow sequence: did not find expected ',' or ']'",
-        f"{several}:3: policy 'first': unknown resource 'aws.ec3' (did you mean 'aws.ec2'?)",
+        f"{several}:3: policy 'first': unknown resource 'aws.ecc2' (did you mean 'aws.ec2'?)",
         f"{several}:7: policy 'second': filter 'value': invalid regex '(running': missing ), "
         "unterminated subpattern at position 0",
         f"{several}:12: policy 'second': unknown action 'stopp' for aws.ec2 (did you mean 'stop'?)",
@@ -266,10 +266,10 @@ def test_every_error_in_every_file_in_one_pass(cli, write_policies, tmp_path):
 
 
 def test_json_policy_errors_have_lines(cli, write_policies):
-    path = write_policies('{\n  "policies": [\n    {"name": "j1",\n     "resource": "aws.ec9"}\n  ]\n}\n', "p.json")
+    path = write_policies('{\n  "policies": [\n    {"name": "j1",\n     "resource": "aws.ecc2"}\n  ]\n}\n', "p.json")
     result = validate(cli, path)
     assert error_lines(result) == [
-        f"{path}:4: policy 'j1': unknown resource 'aws.ec9' (did you mean 'aws.ec2'?)", "1 error(s) found"]
+        f"{path}:4: policy 'j1': unknown resource 'aws.ecc2' (did you mean 'aws.ec2'?)", "1 error(s) found"]
 
 
 def test_a_clean_file_exits_zero(cli, write_policies):

@@ -37,7 +37,9 @@ REST_POST_READS = frozenset({
 })
 # Signing name (credential scope) → botocore service name, where they differ.
 SERVICE_NAMES = {"tagging": "resourcegroupstaggingapi", "monitoring": "cloudwatch", "email": "ses",
-                 "elasticfilesystem": "efs", "states": "stepfunctions"}
+                 "elasticfilesystem": "efs", "states": "stepfunctions", "elasticloadbalancing": "elbv2"}
+# Signing names two models share: an operation is looked up in this one too (classic ELB).
+ALSO_MODELS = {"elasticloadbalancing": "elb"}
 _SMITHY_RPC = re.compile(r"^/service/[^/]+/operation/([^/]+)$")
 
 
@@ -101,7 +103,9 @@ def is_write(request: Any) -> bool:
                 return True
         return False
     if operation not in model.operation_names:
-        return True
+        other = _model(ALSO_MODELS[service]) if service in ALSO_MODELS else None
+        if other is None or operation not in other.operation_names:
+            return True
     return not (operation.startswith(READ_VERBS) or f"{service}:{operation}" in RPC_READS)
 
 

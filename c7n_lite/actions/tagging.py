@@ -164,12 +164,74 @@ def _rgta_runner(op: str, params: dict) -> Any:
     return run
 
 
+class AsgTags(TagMethod):
+    """Auto Scaling groups: `create_or_update_tags` / `delete_tags`, each tag naming
+    its group (`ResourceId`, `ResourceType: auto-scaling-group`) and whether
+    instances launched later get it (`PropagateAtLaunch`).  One call per group.
+    `propagate` None keeps a tag's current setting (False for a new tag)."""
+
+    def _tag(self, name: str, key: str, **extra: Any) -> dict:
+        return {"ResourceId": name, "ResourceType": "auto-scaling-group", "Key": key, **extra}
+
+    def tag(self, manager: ResourceManager, resources: list[dict], tags: dict[str, str],
+            message: str = "", propagate: bool | None = None) -> list[ApiCall]:
+        rt, calls = manager.resource_type, []
+        for r in resources:
+            name = rt.resource_id(r)
+            current = {t.get("Key"): bool(t.get("PropagateAtLaunch")) for t in r.get("Tags") or ()}
+            items = [self._tag(name, k, Value=v,
+                               PropagateAtLaunch=current.get(k, False) if propagate is None else propagate)
+                     for k, v in tags.items()]
+            calls.append(ApiCall(self.spec.service, self.spec.tag_op, {"Tags": items}, [name],
+                                 message or describe_tags(tags)))
+        return calls
+
+    def untag(self, manager: ResourceManager, resources: list[dict], keys: list[str],
+              message: str = "") -> list[ApiCall]:
+        rt, calls = manager.resource_type, []
+        for r in resources:
+            present = {t.get("Key") for t in r.get("Tags") or ()}
+            drop = [k for k in keys if k in present] or list(keys)
+            calls.append(ApiCall(self.spec.service, self.spec.untag_op,
+                                 {"Tags": [self._tag(rt.resource_id(r), k) for k in drop]},
+                                 [rt.resource_id(r)], message or f"remove {', '.join(drop)}"))
+        return calls
+
+
+class ListOfOneTags(ServiceTags):
+    """Calls whose resource parameter is a list that may hold one name only
+    (Classic ELB `add_tags` / `remove_tags`): one call per resource."""
+
+    def _calls(self, manager: ResourceManager, resources: list[dict], op: str, extra: dict,
+               message: str) -> list[ApiCall]:
+        spec = self.spec
+        return [ApiCall(spec.service, op, {spec.param: [self._name(manager, r)], **extra},
+                        [manager.resource_type.resource_id(r)], message) for r in resources]
+
+
+class CloudFrontTags(ServiceTags):
+    """CloudFront wraps tags and keys in `{"Items": [...]}`: one call per resource, by ARN."""
+
+    def tag(self, manager: ResourceManager, resources: list[dict], tags: dict[str, str],
+            message: str = "") -> list[ApiCall]:
+        return self._calls(manager, resources, self.spec.tag_op, {"Tags": {"Items": tag_list(tags)}},
+                           message or describe_tags(tags))
+
+    def untag(self, manager: ResourceManager, resources: list[dict], keys: list[str],
+              message: str = "") -> list[ApiCall]:
+        return self._calls(manager, resources, self.spec.untag_op, {"TagKeys": {"Items": list(keys)}},
+                           message or f"remove {', '.join(keys)}")
+
+
 # Planners by `Tagging.style`; a service with tagging of its own shape (ASG's
 # create_or_update_tags) registers one here.
 TAG_STYLES: dict[str, type[TagMethod]] = {
     "calls": ServiceTags,
     "replace-set": ReplaceSetTags,
     "tagging-api": TaggingApiTags,
+    "asg": AsgTags,
+    "list-of-one": ListOfOneTags,
+    "cloudfront": CloudFrontTags,
 }
 
 

@@ -53,7 +53,7 @@ class Tagging:
       - "tagging-api": the Resource Groups Tagging API, 20 ARNs a call.
       - any other name: a planner registered for it in `actions.tagging`.
     `tags_shape`: "list" ([{Key, Value}]), "map" ({k: v}), "kms"
-    ([{TagKey, TagValue}]) or "lower" ([{key, value}], Step Functions);
+    ([{TagKey, TagValue}]) or "lower" ([{key, value}], Step Functions, ECS);
     `keys_shape`: "list" of keys or "tags" ([{Key: k}]).
     `permissions`: the IAM actions of tag and untag, as IAM names them;
     `untag_permissions`: those of them only removing tags needs (an action that
