@@ -37,19 +37,22 @@ class RemoveGlobalGrants(Action):
         self.manager.ensure_details(resources, ["Acl"])
         calls: list[ApiCall] = []
         clean: list[str] = []
+        drop = set(self.data.get("grantees") or GLOBAL_GRANTEES)
         for r in resources:
             bucket = self.resource_id(r)
             acl = r.get("Acl") or {}
             grants = acl.get("Grants") or []
-            kept = [g for g in grants if (g.get("Grantee") or {}).get("URI") not in GLOBAL_GRANTEES]
+            kept = [g for g in grants if (g.get("Grantee") or {}).get("URI") not in drop]
             dropped = [g for g in grants if g not in kept]
             if not dropped:
                 clean.append(bucket)
                 continue
-            text = ", ".join(f"{GLOBAL_GRANTEES[g['Grantee']['URI']]}:{g.get('Permission')}" for g in dropped)
+            text = ", ".join(f"{GLOBAL_GRANTEES.get(g['Grantee']['URI'], g['Grantee']['URI'])}:{g.get('Permission')}"
+                             for g in dropped)
             calls.append(ApiCall("s3", "put_bucket_acl",
                                  {"Bucket": bucket, "AccessControlPolicy": {"Grants": kept, "Owner": acl.get("Owner")}},
                                  [bucket], f"drop grants {text}"))
         if clean:
-            calls.append(ApiCall.skip(clean, "no grants to AllUsers or AuthenticatedUsers"))
+            names = ", ".join(GLOBAL_GRANTEES.get(g, g) for g in sorted(drop))
+            calls.append(ApiCall.skip(clean, f"no grants to {names}"))
         return calls
