@@ -100,7 +100,8 @@ def test_remove_all_statements_deletes_the_policy(aws, cli, write_policies):
     s3 = aws("s3")
     s3.create_bucket(Bucket="bkt-one")
     s3.put_bucket_policy(Bucket="bkt-one", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Sid": "A", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt-one/*"}]}))
+        {"Sid": "A", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": "arn:aws:s3:::bkt-one/*"}]}))
     run(cli, write_policies, """
 policies:
   - {name: wipe, resource: aws.s3, actions: [{type: remove-statements, statement_ids: "*"}]}
@@ -229,7 +230,8 @@ def test_ownership_filter(aws, cli, write_policies):
     s3.put_bucket_ownership_controls(Bucket="enforced", OwnershipControls={
         "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
     s3.create_bucket(Bucket="writer")
-    s3.put_bucket_ownership_controls(Bucket="writer", OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    s3.put_bucket_ownership_controls(Bucket="writer",
+                                     OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
     result = run(cli, write_policies, """
 policies:
   - {name: not-enforced, resource: aws.s3, filters: [{type: ownership, op: ne, value: BucketOwnerEnforced}]}

@@ -57,3 +57,20 @@ class RemovePermissions(Action):
         if nothing:
             calls.append(ApiCall.skip(nothing, "no rules to remove (for `matched`, add an ingress/egress filter)"))
         return calls
+
+
+@actions.register("delete", "aws.security-group")
+class DeleteGroup(Action):
+    """Delete security groups.  AWS refuses while a network interface or another
+    group's rule uses the group (the resource is recorded as failed); default
+    groups cannot be deleted and are skipped."""
+
+    permissions = ("ec2:DeleteSecurityGroup",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        calls = [ApiCall("ec2", "delete_security_group", {"GroupId": self.resource_id(r)}, [self.resource_id(r)],
+                         f"delete {r.get('GroupName', '')}") for r in resources if r.get("GroupName") != "default"]
+        default = [self.resource_id(r) for r in resources if r.get("GroupName") == "default"]
+        if default:
+            calls.append(ApiCall.skip(default, "a VPC's default group cannot be deleted", "delete_security_group"))
+        return calls

@@ -1,0 +1,172 @@
+"""Images and snapshots: deregister images, and who may launch an image or
+create a volume from a snapshot."""
+from __future__ import annotations
+
+from typing import Any
+
+from c7n_lite.actions.core import Action, ApiCall
+from c7n_lite.filters.accounts import VIOLATIONS
+from c7n_lite.registry import actions
+
+ACCOUNT = {"type": "string"}
+REMOVE = {"oneOf": [{"enum": ["matched"]}, {"type": "array", "items": {"type": "string"}}]}
+
+
+def image_snapshots(image: dict) -> list[str]:
+    return [m["Ebs"]["SnapshotId"] for m in image.get("BlockDeviceMappings") or ()
+            if (m.get("Ebs") or {}).get("SnapshotId")]
+
+
+@actions.register("deregister", "aws.ami")
+class Deregister(Action):
+    """Deregister images; with `delete-snapshots: true` also delete the EBS
+    snapshots behind them (after the image is gone)."""
+
+    schema = {"delete-snapshots": {"type": "boolean"}}
+    permissions = ("ec2:DeregisterImage",)
+
+    @classmethod
+    def all_permissions(cls, data: dict, resource_type: Any = None) -> set[str]:
+        return set(cls.permissions) | ({"ec2:DeleteSnapshot"} if data.get("delete-snapshots") else set())
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        calls = []
+        for image in resources:
+            iid = self.resource_id(image)
+            snaps = image_snapshots(image) if self.data.get("delete-snapshots") else []
+            if not snaps:
+                calls.append(ApiCall("ec2", "deregister_image", {"ImageId": iid}, [iid], "deregister image"))
+                continue
+            calls.append(ApiCall("ec2", "deregister_image", {"ImageId": iid, "delete_snapshots": snaps}, [iid],
+                                 f"deregister image, then delete snapshots {', '.join(snaps)}",
+                                 run=_deregister_with_snapshots(iid, snaps)))
+        return calls
+
+
+def _deregister_with_snapshots(image_id: str, snapshots: list[str]) -> Any:
+    def run(session: Any) -> Any:
+        ec2 = session.client("ec2")
+        out = ec2.deregister_image(ImageId=image_id)
+        for snapshot in snapshots:
+            ec2.delete_snapshot(SnapshotId=snapshot)
+        return out
+    return run
+
+
+def _entry(grantee: str) -> dict:
+    if grantee == "all":
+        return {"Group": "all"}
+    if ":organization/" in grantee:
+        return {"OrganizationArn": grantee}
+    if ":ou/" in grantee:
+        return {"OrganizationalUnitArn": grantee}
+    return {"UserId": grantee}
+
+
+class SharingAction(Action):
+    """Add and remove grantees (account ids, `all`, organization / OU ARNs) of
+    an image's launch permission or a snapshot's create-volume permission."""
+
+    schema = {"add": {"type": "array", "items": ACCOUNT}, "remove": REMOVE}
+    permission_key = ""
+
+    def to_remove(self, resource: dict) -> list[str]:
+        remove = self.data.get("remove")
+        if remove == "matched":
+            return list(resource.get(VIOLATIONS) or ())
+        return list(remove or ())
+
+    def call(self, rid: str, add: list[dict], remove: list[dict], message: str) -> ApiCall:
+        raise NotImplementedError
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        add = list(self.data.get("add") or ())
+        calls, nothing = [], []
+        for r in resources:
+            rid = self.resource_id(r)
+            remove = self.to_remove(r)
+            if not add and not remove:
+                nothing.append(rid)
+                continue
+            parts = ([f"share with {', '.join(add)}"] if add else []) + \
+                ([f"unshare from {', '.join(remove)}"] if remove else [])
+            calls.append(self.call(rid, [_entry(a) for a in add], [_entry(g) for g in remove], "; ".join(parts)))
+        if nothing:
+            calls.append(ApiCall.skip(nothing, "no grantee to add or remove (for `matched`, add a "
+                                      "cross-account filter)"))
+        return calls
+
+
+@actions.register("set-permissions", "aws.ami")
+class SetImagePermissions(SharingAction):
+    """Add (`add`) or remove (`remove`: a list, or `matched` for those the
+    cross-account filter found) accounts that may launch the image."""
+
+    permissions = ("ec2:ModifyImageAttribute",)
+
+    def call(self, rid: str, add: list[dict], remove: list[dict], message: str) -> ApiCall:
+        change = {k: v for k, v in (("Add", add), ("Remove", remove)) if v}
+        return ApiCall("ec2", "modify_image_attribute", {"ImageId": rid, "LaunchPermission": change},
+                       [rid], message)
+
+
+@actions.register("remove-launch-permissions", "aws.ami")
+class RemoveLaunchPermissions(Action):
+    """Stop sharing images: every launch permission (the default), or with
+    `accounts: matched` only those the cross-account filter found."""
+
+    schema = {"accounts": {"oneOf": [{"enum": ["matched"]}, {"type": "string", "minLength": 12, "maxLength": 12}]}}
+    permissions = ("ec2:DescribeImageAttribute", "ec2:ModifyImageAttribute")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        calls = []
+        for r in resources:
+            rid = self.resource_id(r)
+            if self.data.get("accounts") != "matched":
+                # Read when the call runs: what is shared then is unshared.
+                calls.append(ApiCall("ec2", "modify_image_attribute", {"ImageId": rid, "LaunchPermission": "all"},
+                                     [rid], "remove every launch permission", run=_unshare_all(rid)))
+                continue
+            matched = list(r.get(VIOLATIONS) or ())
+            if not matched:
+                calls.append(ApiCall.skip([rid], "no matched launch permission (add a cross-account filter)"))
+                continue
+            calls.append(ApiCall("ec2", "modify_image_attribute",
+                                 {"ImageId": rid, "LaunchPermission": {"Remove": [_entry(g) for g in matched]}},
+                                 [rid], f"unshare from {', '.join(matched)}"))
+        return calls
+
+
+def _unshare_all(image_id: str) -> Any:
+    def run(session: Any) -> Any:
+        ec2 = session.client("ec2")
+        current = ec2.describe_image_attribute(ImageId=image_id, Attribute="launchPermission")
+        entries = current.get("LaunchPermissions") or []
+        if not entries:
+            return None
+        return ec2.modify_image_attribute(ImageId=image_id, LaunchPermission={"Remove": entries})
+    return run
+
+
+@actions.register("set-permissions", "aws.ebs-snapshot")
+class SetSnapshotPermissions(SharingAction):
+    """Add (`add`) or remove (`remove`: a list, or `matched` for those the
+    cross-account filter found) accounts that may create volumes from the snapshot."""
+
+    permissions = ("ec2:ModifySnapshotAttribute",)
+
+    def call(self, rid: str, add: list[dict], remove: list[dict], message: str) -> ApiCall:
+        def params(op: str, entries: list[dict]) -> dict:
+            found = {"SnapshotId": rid, "Attribute": "createVolumePermission", "OperationType": op}
+            users = [e["UserId"] for e in entries if "UserId" in e]
+            groups = [e["Group"] for e in entries if "Group" in e]
+            return {**found, **({"UserIds": users} if users else {}), **({"GroupNames": groups} if groups else {})}
+        steps = [params(op, entries) for op, entries in (("add", add), ("remove", remove)) if entries]
+        if len(steps) == 1:
+            return ApiCall("ec2", "modify_snapshot_attribute", steps[0], [rid], message)
+
+        def run(session: Any) -> Any:
+            ec2 = session.client("ec2")
+            for step in steps:
+                ec2.modify_snapshot_attribute(**step)
+        return ApiCall("ec2", "modify_snapshot_attribute", {"steps": steps}, [rid], message, run=run)
