@@ -5,6 +5,7 @@ from c7n_lite.filters.accounts import SharedPermissionFilter
 from c7n_lite.filters.age import DAYS_SCHEMA, AgeFilter
 from c7n_lite.filters.core import Filter
 from c7n_lite.filters.related import related_manager
+from c7n_lite.filters.usage import LAUNCH_PERMISSIONS, launch_specs
 from c7n_lite.registry import filters
 
 
@@ -18,17 +19,17 @@ class ImageAge(AgeFilter):
 
 @filters.register("unused", "aws.ami")
 class ImageUnused(Filter):
-    """`value: true` (default): images no instance of the region runs;
-    `value: false`: images some instance runs.  (Custodian also counts the images
-    of Auto Scaling launch configurations and templates; c7n_lite looks at
-    instances only.)"""
+    """`value: true` (default): images no instance of the region runs and no
+    launch configuration or launch template (latest version) would launch;
+    `value: false`: images in use."""
 
     schema = {"value": {"type": "boolean"}}
-    permissions = ("ec2:DescribeInstances",)
+    permissions = ("ec2:DescribeInstances", *LAUNCH_PERMISSIONS)
     related_types = ("aws.ec2",)
 
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         used = {i.get("ImageId") for i in related_manager(self.manager, "aws.ec2").resources()}
+        used.update(spec.get("ImageId") for spec in launch_specs(self.manager))
         unused = self.data.get("value", True)
         return [r for r in resources if (r["ImageId"] not in used) == unused]
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from c7n_lite.aws.session import error_code
-from c7n_lite.filters.core import Filter, normalize_filter
-from c7n_lite.filters.value import OPERATORS, ValueFilter, ValueMatcher, check_value_data
+from c7n_lite.filters.core import Filter
+from c7n_lite.filters.items import ITEMS_SCHEMA, items_match
+from c7n_lite.filters.value import ValueFilter, ValueMatcher, check_value_data
 from c7n_lite.registry import filters
 
 TIERING_KEY = "c7n:IntelligentTiering"
@@ -48,28 +49,6 @@ def expand(text: str, manager: Any, bucket: dict) -> str:
     return text
 
 
-class AttrsMatcher:
-    """A list of value filters (`{key: value}` shorthands, `and` / `or` / `not`
-    blocks) that must all match an item of a list."""
-
-    def __init__(self, attrs: list, now: Any) -> None:
-        self.tests = [self._compile(a, now) for a in attrs or ()]
-
-    def _compile(self, data: Any, now: Any) -> Any:
-        name, spec = normalize_filter(data)
-        if name in ("and", "or", "not"):
-            children = [self._compile(c, now) for c in spec[name]]
-            if name == "and":
-                return lambda item: all(c(item) for c in children)
-            if name == "or":
-                return lambda item: any(c(item) for c in children)
-            return lambda item: not all(c(item) for c in children)
-        return ValueMatcher(spec, now).match
-
-    def match(self, item: dict) -> bool:
-        return all(test(item) for test in self.tests)
-
-
 def _tiering(client: Any, bucket: dict) -> dict:
     configs: list[dict] = []
     token = None
@@ -88,8 +67,7 @@ class IntelligentTiering(Filter):
     having a configuration that matches every one of them; with `count` (and
     `count_op`, default eq), by how many configurations match."""
 
-    schema = {"attrs": {"type": "array", "items": {"anyOf": [{"type": "object"}]}},
-              "count": {"type": "number"}, "count_op": {"enum": sorted(OPERATORS)}}
+    schema = ITEMS_SCHEMA
     permissions = ("s3:GetIntelligentTieringConfiguration",)
 
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
@@ -97,17 +75,7 @@ class IntelligentTiering(Filter):
         todo = [b for b in resources if TIERING_KEY not in b]
         for b in todo:
             b.update(_tiering(client, b))
-        matcher = AttrsMatcher(self.data.get("attrs") or [], self.manager.now)
-        found = []
-        for b in resources:
-            matched = [c for c in b[TIERING_KEY] if matcher.match(c)]
-            if "count" in self.data:
-                ok = OPERATORS[self.data.get("count_op", "eq")](len(matched), self.data["count"])
-            else:
-                ok = bool(matched)
-            if ok:
-                found.append(b)
-        return found
+        return [b for b in resources if items_match(self.data, b[TIERING_KEY], self.manager.now)[0]]
 
 
 def _ownership(client: Any, bucket: dict) -> dict:
