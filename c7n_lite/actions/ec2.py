@@ -103,3 +103,28 @@ class Terminate(InstanceStateAction):
                                       "use `force: true` to turn it off and terminate", self.operation))
             ids = [i for i in ids if i not in protected]
         return calls + self.batched(ids) + skips
+
+
+@actions.register("reboot", "aws.ec2")
+class Reboot(InstanceStateAction):
+    """Reboot running instances."""
+
+    permissions = ("ec2:RebootInstances",)
+    operation = "reboot_instances"
+    from_states = ("running",)
+    verb = "reboot"
+
+
+@actions.register("set-monitoring", "aws.ec2")
+class SetMonitoring(InstanceStateAction):
+    """Turn detailed CloudWatch monitoring on (`state: enable`) or off (`disable`)."""
+
+    schema = {"state": {"enum": ["enable", "disable"]}}
+    permissions = ("ec2:MonitorInstances", "ec2:UnmonitorInstances")
+    from_states = ("pending", "running", "stopping", "stopped")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        enable = self.data.get("state", "enable") == "enable"
+        self.operation = "monitor_instances" if enable else "unmonitor_instances"
+        self.verb = "turn detailed monitoring " + ("on for" if enable else "off for")
+        return super().plan(resources, event)

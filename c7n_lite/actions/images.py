@@ -2,6 +2,7 @@
 create a volume from a snapshot."""
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from c7n_lite.actions.core import Action, ApiCall
@@ -170,3 +171,68 @@ class SetSnapshotPermissions(SharingAction):
             for step in steps:
                 ec2.modify_snapshot_attribute(**step)
         return ApiCall("ec2", "modify_snapshot_attribute", {"steps": steps}, [rid], message, run=run)
+
+
+@actions.register("set-deprecation", "aws.ami")
+class SetDeprecation(Action):
+    """Deprecate images at a `date`, `days` from now, or `age` days after their
+    creation (a time in the past becomes one minute from now, which AWS
+    accepts); with none of them, cancel the deprecation."""
+
+    schema = {"date": {"type": "string"}, "days": {"type": "integer"}, "age": {"type": "integer"}}
+    permissions = ("ec2:EnableImageDeprecation", "ec2:DisableImageDeprecation")
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        from c7n_lite.filters.value import parse_date
+        if "date" in data and parse_date(data["date"]) is None:
+            return [f"'date' is not a date: {data['date']!r}"]
+        return []
+
+    def when(self, image: dict) -> datetime.datetime | None:
+        from c7n_lite.filters.value import parse_date
+        now = self.manager.now()
+        if "date" in self.data:
+            when = parse_date(self.data["date"])
+        elif "days" in self.data:
+            when = now + datetime.timedelta(days=int(self.data["days"]))
+        elif "age" in self.data:
+            created = parse_date(image.get("CreationDate"))
+            when = created + datetime.timedelta(days=int(self.data["age"])) if created else None
+        else:
+            return None
+        if when is not None and when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        return max(when, now + datetime.timedelta(minutes=1)) if when else None
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        calls = []
+        for image in resources:
+            iid = self.resource_id(image)
+            when = self.when(image)
+            if when is None:
+                calls.append(ApiCall("ec2", "disable_image_deprecation", {"ImageId": iid}, [iid],
+                                     "cancel deprecation"))
+            else:
+                calls.append(ApiCall("ec2", "enable_image_deprecation", {"ImageId": iid, "DeprecateAt": when},
+                                     [iid], f"deprecate at {when.isoformat()}"))
+        return calls
+
+
+@actions.register("cancel-launch-permission", "aws.ami")
+class CancelLaunchPermission(Action):
+    """Give up the launch permission another account shared with this one (for
+    images owned by another account; the account's own images are skipped)."""
+
+    schema = {"dryrun": {"type": "boolean"}}
+    permissions = ("ec2:CancelImageLaunchPermission",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        account = self.manager.session.account_id
+        own = [self.resource_id(r) for r in resources if r.get("OwnerId") == account]
+        calls = [ApiCall("ec2", "cancel_image_launch_permission", {"ImageId": self.resource_id(r)},
+                         [self.resource_id(r)], "stop using the shared image")
+                 for r in resources if r.get("OwnerId") != account]
+        if own:
+            calls.append(ApiCall.skip(own, "the account's own image", "cancel_image_launch_permission"))
+        return calls

@@ -177,3 +177,42 @@ class SetStatements(StatementAction):
         if self.data.get("remove"):
             parts.insert(0, f"remove {self.data['remove']}")
         return change, "; ".join(parts) or "no change"
+
+
+@actions.register("encryption-policy", "aws.s3")
+class EncryptionPolicy(StatementAction):
+    """Add (or bring up to date) the bucket policy statement
+    `RequiredEncryptedPutObject`, which denies uploads without server-side
+    encryption (AES256 or aws:kms)."""
+
+    def change(self, resource: dict) -> tuple[Callable[[list[dict]], list[dict]], str]:
+        sid = "RequiredEncryptedPutObject"
+        statement = {"Sid": sid, "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+                     "Resource": f"arn:{self.manager.session.partition}:s3:::{resource['Name']}/*",
+                     "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": ["AES256", "aws:kms"]}}}
+
+        def change(current: list[dict]) -> list[dict]:
+            if statement in current:
+                return current
+            return [s for s in current if s.get("Sid") != sid] + [statement]
+        return change, f"deny unencrypted uploads ({sid})"
+
+
+@actions.register("modify-policy", "aws.sns")
+class ModifyPolicy(StatementAction):
+    """Change the topic policy: `remove-statements` (Sids, `*`, or `matched`
+    for those the cross-account filter found), then `add-statements`
+    (replacing statements with the same Sid)."""
+
+    schema = {"add-statements": {"type": "array", "items": STATEMENT}, "remove-statements": STATEMENT_IDS}
+
+    def change(self, resource: dict) -> tuple[Callable[[list[dict]], list[dict]], str]:
+        new = list(self.data.get("add-statements") or [])
+        sids = {s["Sid"] for s in new}
+        which = self.data.get("remove-statements")
+        drop = _remover(which, resource) if which else (lambda s: False)
+
+        def change(current: list[dict]) -> list[dict]:
+            return [s for s in current if not drop(s) and s.get("Sid") not in sids] + new
+        parts = ([f"remove {which}"] if which else []) + ([f"set {', '.join(sorted(sids))}"] if sids else [])
+        return change, "; ".join(parts) or "no change"
