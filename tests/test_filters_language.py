@@ -202,3 +202,41 @@ def test_decode_user_data_gzip():
 
     from c7n_lite.filters.ec2_attrs import decode_user_data
     assert decode_user_data(base64.b64encode(gzip.compress(b"hello")).decode()) == "hello"
+
+
+def test_iam_role_singleton_and_ephemeral(aws, ids):
+    iam, ec2, cw = aws("iam"), aws("ec2"), aws("cloudwatch")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    for name, env in (("prod-role", "Production"), ("dev-role", "Dev")):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust, Tags=[{"Key": "Environment", "Value": env}])
+        iam.create_instance_profile(InstanceProfileName=name)
+        iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=name)
+    prod = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1,
+                             IamInstanceProfile={"Name": "prod-role"})["Instances"][0]["InstanceId"]
+    dev = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1,
+                            IamInstanceProfile={"Name": "dev-role"})["Instances"][0]["InstanceId"]
+    bare = launch(ec2, 1)[0]
+    assert ids("aws.ec2", [{"type": "iam-role", "key": "tag:Environment", "value": "Production"}],
+               "InstanceId") == [prod]
+    assert ids("aws.ec2", [{"type": "iam-role", "key": "RoleName", "value": "absent"}], "InstanceId") == [bare]
+    cw.put_metric_alarm(AlarmName="recover", MetricName="StatusCheckFailed_System", Namespace="AWS/EC2",
+                        Statistic="Minimum", Period=60, EvaluationPeriods=1, Threshold=0,
+                        ComparisonOperator="GreaterThanThreshold",
+                        Dimensions=[{"Name": "InstanceId", "Value": prod}],
+                        AlarmActions=["arn:aws:automate:us-east-1:ec2:recover"])
+    assert ids("aws.ec2", ["singleton"], "InstanceId") == sorted([dev, bare])
+    root = ec2.describe_instances(InstanceIds=[bare])["Reservations"][0]["Instances"][0][
+        "BlockDeviceMappings"][0]["Ebs"]["VolumeId"]
+    ec2.detach_volume(VolumeId=root, InstanceId=bare, Force=True)
+    assert ids("aws.ec2", ["ephemeral"], "InstanceId") == [bare]
+
+
+def test_image_attribute(aws, ids):
+    ec2 = aws("ec2")
+    iid = launch(ec2, 1)[0]
+    golden = ec2.create_image(InstanceId=iid, Name="golden", Description="golden image")["ImageId"]
+    ec2.create_image(InstanceId=iid, Name="scratch", Description="scratch")
+    found = ids("aws.ami", [{"type": "image-attribute", "attribute": "description", "key": "Value",
+                             "value": "golden image"}], "ImageId")
+    assert found == [golden]

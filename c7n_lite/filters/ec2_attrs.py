@@ -211,3 +211,66 @@ class SsmStatus(Filter):
                 r["c7n:SsmState"] = found.get(r["InstanceId"], {})
         matcher = ValueMatcher(self.data, self.manager.now)
         return [r for r in resources if matcher.match(r["c7n:SsmState"])]
+
+
+def profile_roles(manager: Any, profile_arn: str) -> list[dict]:
+    """The roles (with their tags) of an instance profile, read once per run."""
+    cache = manager.session.resource_cache.setdefault(("profile-roles",), {})
+    if profile_arn not in cache:
+        iam = manager.session.client("iam")
+        profile = iam.get_instance_profile(InstanceProfileName=profile_arn.rsplit("/", 1)[-1])["InstanceProfile"]
+        cache[profile_arn] = [iam.get_role(RoleName=r["RoleName"])["Role"] for r in profile.get("Roles") or ()]
+    return cache[profile_arn]
+
+
+@filters.register("iam-role", "aws.ec2")
+class InstanceRole(Filter):
+    """A value filter on the IAM role of the instance's profile (RoleName, Arn,
+    tags as `tag:<key>` …); instances without a profile have every key absent."""
+
+    schema = {**ValueFilter.schema, "operator": {"enum": ["and", "or"]}}
+    permissions = ("iam:GetInstanceProfile", "iam:GetRole")
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        return check_value_data(data)
+
+    def match(self, resource: dict, event: dict | None = None) -> bool:
+        arn = (resource.get("IamInstanceProfile") or {}).get("Arn")
+        matcher = ValueMatcher(self.data, self.manager.now)
+        roles = profile_roles(self.manager, arn) if arn else []
+        if not roles:
+            return matcher.match({})
+        return any(matcher.match(r) for r in roles)
+
+
+@filters.register("singleton", "aws.ec2")
+class Singleton(Filter):
+    """Instances outside any Auto Scaling group that have no CloudWatch alarm
+    recovering them (an `...:ec2:recover` action on StatusCheckFailed_System)."""
+
+    permissions = ("cloudwatch:DescribeAlarmsForMetric",)
+
+    def match(self, resource: dict, event: dict | None = None) -> bool:
+        if (resource.get("State") or {}).get("Name") not in ("running", "stopped", "pending", "stopping"):
+            return False
+        if any(t.get("Key") == "aws:autoscaling:groupName" for t in resource.get("Tags") or ()):
+            return False
+        alarms = self.manager.session.client("cloudwatch").describe_alarms_for_metric(
+            MetricName="StatusCheckFailed_System", Namespace="AWS/EC2",
+            Dimensions=[{"Name": "InstanceId", "Value": resource["InstanceId"]}])
+        mine = {"Name": "InstanceId", "Value": resource["InstanceId"]}
+        return not any(a.startswith("arn:aws:automate:") and a.endswith(":ec2:recover")
+                       for alarm in alarms.get("MetricAlarms", []) if mine in (alarm.get("Dimensions") or [mine])
+                       for a in alarm.get("AlarmActions", []))
+
+
+@filters.register("ephemeral", "aws.ec2")
+class Ephemeral(Filter):
+    """Instances whose root device is an instance store (not EBS)."""
+
+    def match(self, resource: dict, event: dict | None = None) -> bool:
+        for mapping in resource.get("BlockDeviceMappings") or ():
+            if mapping.get("DeviceName") in ("/dev/sda1", "/dev/xvda", "xvda"):
+                return "Ebs" not in mapping
+        return True
