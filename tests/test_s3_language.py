@@ -300,3 +300,88 @@ policies:
     calls = json.loads((result.output_dir / "all-of-them" / "plan.json").read_text())
     ops = [c["operation"] for a in calls for c in a["calls"]]
     assert ops == ["put_bucket_encryption", "put_bucket_policy", "put_bucket_lifecycle_configuration", "delete_bucket"]
+
+
+def notification_bucket(aws, name, topic_name):
+    s3, sns = aws("s3"), aws("sns")
+    s3.create_bucket(Bucket=name)
+    arn = sns.create_topic(Name=topic_name)["TopicArn"]
+    s3.put_bucket_notification_configuration(Bucket=name, NotificationConfiguration={"TopicConfigurations": [
+        {"Id": "to-sns", "TopicArn": arn, "Events": ["s3:ObjectCreated:*"]},
+        {"Id": "keep-me", "TopicArn": arn, "Events": ["s3:ObjectRemoved:*"]}]})
+    return arn
+
+
+def test_bucket_notification_filter_and_delete(aws, cli, write_policies):
+    s3 = aws("s3")
+    notification_bucket(aws, "notified", "t1")
+    s3.create_bucket(Bucket="silent")
+    run(cli, write_policies, """
+policies:
+  - name: drop-created
+    resource: aws.s3
+    filters: [{type: bucket-notification, kind: sns, key: Id, value: to-sns}]
+    actions: [{type: delete-bucket-notification, statement_ids: matched}]
+""")
+    left = s3.get_bucket_notification_configuration(Bucket="notified")["TopicConfigurations"]
+    assert [c["Id"] for c in left] == ["keep-me"]
+    result = run(cli, write_policies, """
+policies:
+  - {name: any-sns, resource: aws.s3, filters: [{type: bucket-notification, kind: sns, key: Id, value: present}]}
+""")
+    assert result.ids("any-sns", "Name") == ["notified"]
+
+
+def test_bucket_replication_lock_and_encryption_statement(aws, cli, write_policies):
+    s3 = aws("s3")
+    s3.create_bucket(Bucket="source-bkt")
+    s3.create_bucket(Bucket="dest-bkt")
+    for b in ("source-bkt", "dest-bkt"):
+        s3.put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_replication(Bucket="source-bkt", ReplicationConfiguration={
+        "Role": "arn:aws:iam::123456789012:role/replication",
+        "Rules": [{"ID": "all", "Priority": 1, "Status": "Enabled", "Filter": {"Prefix": ""},
+                   "DeleteMarkerReplication": {"Status": "Disabled"},
+                   "Destination": {"Bucket": "arn:aws:s3:::dest-bkt"}}]})
+    s3.create_bucket(Bucket="locked-bkt", ObjectLockEnabledForBucket=True)
+    s3.put_object_lock_configuration(Bucket="locked-bkt", ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+    run(cli, write_policies, """
+policies:
+  - {name: enc, resource: aws.s3, filters: [{Name: dest-bkt}], actions: [encryption-policy]}
+""")
+    result = run(cli, write_policies, """
+policies:
+  - {name: replicated, resource: aws.s3, filters: [{type: bucket-replication, attrs: [{Status: Enabled}]}]}
+  - {name: governed, resource: aws.s3,
+     filters: [{type: lock-configuration, key: Rule.DefaultRetention.Mode, value: GOVERNANCE}]}
+  - {name: no-enc, resource: aws.s3, filters: [no-encryption-statement]}
+""")
+    assert result.ids("replicated", "Name") == ["source-bkt"]
+    assert result.ids("governed", "Name") == ["locked-bkt"]
+    assert result.ids("no-enc", "Name") == ["locked-bkt", "source-bkt"]
+
+
+def test_set_inventory(aws, cli, write_policies):
+    s3 = aws("s3")
+    for b in ("data-bkt", "inventory-bkt", "other-bkt"):
+        s3.create_bucket(Bucket=b)
+    run(cli, write_policies, """
+policies:
+  - name: inventory
+    resource: aws.s3
+    filters: [{Name: data-bkt}]
+    actions: [{type: set-inventory, name: weekly, destination: inventory-bkt, schedule: Weekly}]
+""")
+    configs = s3.list_bucket_inventory_configurations(Bucket="data-bkt").get("InventoryConfigurationList", [])
+    assert [(c["Id"], c["Schedule"]["Frequency"]) for c in configs] == [("weekly", "Weekly")]
+    assert not s3.list_bucket_inventory_configurations(Bucket="other-bkt").get("InventoryConfigurationList")
+    # moto 5 deletes the whole bucket on DeleteBucketInventoryConfiguration: the plan is checked.
+    result = run(cli, write_policies, """
+policies:
+  - {name: no-inventory, resource: aws.s3, filters: [{Name: data-bkt}],
+     actions: [{type: set-inventory, name: weekly, destination: inventory-bkt, state: absent}]}
+""", dry=True)
+    calls = json.loads((result.output_dir / "no-inventory" / "plan.json").read_text())[0]["calls"]
+    assert [(c["operation"], c["params"]) for c in calls] == [
+        ("delete_bucket_inventory_configuration", {"Bucket": "data-bkt", "Id": "weekly"})]

@@ -2,6 +2,7 @@
 access logging, and buckets that receive logs."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from c7n_lite.aws.session import error_code
@@ -189,3 +190,97 @@ class IsLogTarget(Filter):
         want = self.data.get("value", True)
         return [b for b in resources if (b["Name"] in targets) == want]
 
+
+
+NOTIFICATION_FIELDS = {"lambda": "LambdaFunctionConfigurations", "sns": "TopicConfigurations",
+                       "sqs": "QueueConfigurations"}
+
+
+@filters.register("bucket-notification", "aws.s3")
+class BucketNotification(Filter):
+    """A value filter on the bucket's event notifications of one `kind`
+    (lambda, sns, sqs): buckets with a notification matching it; the ids of
+    those are noted under `c7n:MatchedNotificationConfigurationIds`."""
+
+    schema = {**ValueFilter.schema, "kind": {"enum": list(NOTIFICATION_FIELDS)}}
+    required = ("kind",)
+    permissions = ("s3:GetBucketNotification",)
+    reads = ("Notification",)
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        return check_value_data(data)
+
+    def match(self, resource: dict, event: dict | None = None) -> bool:
+        matcher = ValueMatcher(self.data, self.manager.now)
+        found = [c for c in (resource.get("Notification") or {}).get(NOTIFICATION_FIELDS[self.data["kind"]], [])
+                 if matcher.match(c)]
+        if found:
+            ids = resource.setdefault("c7n:MatchedNotificationConfigurationIds", [])
+            ids.extend(c["Id"] for c in found if c.get("Id") and c["Id"] not in ids)
+        return bool(found)
+
+
+@filters.register("bucket-replication", "aws.s3")
+class BucketReplication(Filter):
+    """Buckets by their replication rules: `attrs` (value filters every rule
+    counted must match) and `count` / `count_op`."""
+
+    schema = ITEMS_SCHEMA
+    permissions = ("s3:GetReplicationConfiguration",)
+    reads = ("Replication",)
+
+    def match(self, resource: dict, event: dict | None = None) -> bool:
+        rules = ((resource.get("Replication") or {}).get("ReplicationConfiguration") or {}).get("Rules") or []
+        return items_match(self.data, rules, self.manager.now)[0]
+
+
+LOCK_KEY = "c7n:ObjectLockConfiguration"
+
+
+@filters.register("lock-configuration", "aws.s3")
+class LockConfiguration(Filter):
+    """A value filter on the bucket's object lock configuration (e.g.
+    `key: Rule.DefaultRetention.Mode`); null when the bucket has none."""
+
+    schema = ValueFilter.schema
+    permissions = ("s3:GetBucketObjectLockConfiguration",)
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        return check_value_data(data)
+
+    def match(self, resource: dict, event: dict | None = None) -> bool:
+        if LOCK_KEY not in resource:
+            try:
+                config = self.manager.session.client("s3").get_object_lock_configuration(
+                    Bucket=resource["Name"])["ObjectLockConfiguration"]
+            except Exception as exc:  # noqa: BLE001 - only "no lock configuration" is expected
+                if error_code(exc) != "ObjectLockConfigurationNotFoundError":
+                    raise
+                config = None
+            resource[LOCK_KEY] = config
+        return ValueMatcher(self.data, self.manager.now).match(resource[LOCK_KEY] or {})
+
+
+ENCRYPTION_STATEMENT = {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+                        "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": ["AES256", "aws:kms"]}}}
+
+
+@filters.register("no-encryption-statement", "aws.s3")
+class NoEncryptionStatement(Filter):
+    """Buckets whose policy has no statement denying unencrypted uploads (the
+    one `encryption-policy` adds, whatever its Sid and Resource)."""
+
+    permissions = ("s3:GetBucketPolicy",)
+    reads = ("Policy",)
+
+    def match(self, resource: dict, event: dict | None = None) -> bool:
+        text = resource.get("Policy")
+        if not text:
+            return True
+        statements = json.loads(text).get("Statement") or []
+        for s in [statements] if isinstance(statements, dict) else statements:
+            if {k: v for k, v in s.items() if k not in ("Sid", "Resource")} == ENCRYPTION_STATEMENT:
+                return False
+        return True
