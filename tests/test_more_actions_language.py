@@ -148,3 +148,42 @@ policies:
     assert not redshift.describe_logging_status(ClusterIdentifier="other")["LoggingEnabled"]
     cluster = redshift.describe_clusters(ClusterIdentifier="target")["Clusters"][0]
     assert cluster["AutomatedSnapshotRetentionPeriod"] == 7 and cluster["EnhancedVpcRouting"] is True
+
+
+def test_ami_and_snapshot_copy(aws, cli, write_policies):
+    ec2 = aws("ec2")
+    iid = launch(ec2, 1)[0]
+    image = ec2.create_image(InstanceId=iid, Name="golden")["ImageId"]
+    vol = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
+    snap = ec2.create_snapshot(VolumeId=vol, TagSpecifications=[
+        {"ResourceType": "snapshot", "Tags": [{"Key": "Name", "Value": "backup"}]}])["SnapshotId"]
+    run(cli, write_policies, f"""
+policies:
+  - {{name: dr-image, resource: aws.ami, filters: [{{ImageId: {image}}}],
+     actions: [{{type: copy, region: us-west-2, name: golden-dr}}]}}
+  - {{name: dr-snap, resource: aws.ebs-snapshot, filters: [{{SnapshotId: {snap}}}],
+     actions: [{{type: copy, target_region: us-west-2}}]}}
+""")
+    west = aws("ec2", "us-west-2")
+    assert [i["Name"] for i in west.describe_images(Owners=["self"])["Images"]] == ["golden-dr"]
+    # (the image copy brings its own snapshot along)
+    copies = [s for s in west.describe_snapshots(OwnerIds=["self"])["Snapshots"]
+              if {"Key": "Name", "Value": "backup"} in s.get("Tags", [])]
+    assert len(copies) == 1 and copies[0]["Encrypted"] is True
+
+
+def test_set_instance_profile(aws, cli, write_policies):
+    iam, ec2 = aws("iam"), aws("ec2")
+    for name in ("old-profile", "new-profile"):
+        iam.create_instance_profile(InstanceProfileName=name)
+    moved = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1,
+                              IamInstanceProfile={"Name": "old-profile"})["Instances"][0]["InstanceId"]
+    bare = launch(ec2, 1, {"Env": "dev"})[0]
+    run(cli, write_policies, """
+policies:
+  - {name: profile, resource: aws.ec2, actions: [{type: set-instance-profile, name: new-profile}]}
+""")
+    assoc = ec2.describe_iam_instance_profile_associations()["IamInstanceProfileAssociations"]
+    by_instance = {a["InstanceId"]: a["IamInstanceProfile"]["Arn"].rsplit("/", 1)[-1] for a in assoc
+                   if a["State"] in ("associated", "associating")}
+    assert by_instance == {moved: "new-profile", bare: "new-profile"}

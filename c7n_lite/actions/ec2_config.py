@@ -251,3 +251,51 @@ class CopyInstanceTags(Action):
         if nothing:
             calls.append(ApiCall.skip(nothing, "not attached, or the instance's tags are already on it", "create_tags"))
         return calls
+
+
+@actions.register("set-instance-profile", "aws.ec2")
+class SetInstanceProfile(Action):
+    """Give instances the instance profile `name` (associating or replacing),
+    or, without a name, remove their profile."""
+
+    schema = {"name": {"type": "string"}}
+    permissions = ("ec2:DescribeIamInstanceProfileAssociations", "ec2:AssociateIamInstanceProfile",
+                   "ec2:DisassociateIamInstanceProfile", "ec2:ReplaceIamInstanceProfileAssociation", "iam:PassRole")
+
+    def associations(self, ids: list[str]) -> dict[str, dict]:
+        found: dict[str, dict] = {}
+        ec2 = self.manager.session.client("ec2")
+        for start in range(0, len(ids), 100):
+            out = ec2.describe_iam_instance_profile_associations(Filters=[
+                {"Name": "instance-id", "Values": ids[start:start + 100]},
+                {"Name": "state", "Values": ["associating", "associated"]}])
+            found.update({a["InstanceId"]: a for a in out.get("IamInstanceProfileAssociations", [])})
+        return found
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        name = self.data.get("name")
+        with_profile = [self.resource_id(r) for r in resources if r.get("IamInstanceProfile")]
+        current = self.associations(with_profile) if with_profile else {}
+        calls, unchanged = [], []
+        for r in resources:
+            iid = self.resource_id(r)
+            assoc = current.get(iid)
+            if assoc is None:
+                if name:
+                    calls.append(ApiCall("ec2", "associate_iam_instance_profile",
+                                         {"IamInstanceProfile": {"Name": name}, "InstanceId": iid}, [iid],
+                                         f"attach profile {name}"))
+                else:
+                    unchanged.append(iid)
+            elif not name:
+                calls.append(ApiCall("ec2", "disassociate_iam_instance_profile",
+                                     {"AssociationId": assoc["AssociationId"]}, [iid], "remove the instance profile"))
+            elif assoc["IamInstanceProfile"]["Arn"].endswith(f"/{name}"):
+                unchanged.append(iid)
+            else:
+                calls.append(ApiCall("ec2", "replace_iam_instance_profile_association",
+                                     {"IamInstanceProfile": {"Name": name}, "AssociationId": assoc["AssociationId"]},
+                                     [iid], f"replace profile with {name}"))
+        if unchanged:
+            calls.append(ApiCall.skip(unchanged, "instance profile already as wanted"))
+        return calls

@@ -236,3 +236,64 @@ class CancelLaunchPermission(Action):
         if own:
             calls.append(ApiCall.skip(own, "the account's own image", "cancel_image_launch_permission"))
         return calls
+
+
+@actions.register("copy", "aws.ami")
+class CopyImage(Action):
+    """Copy images into `region` (default the image's own), named `name` and
+    described `description` (default the image's), encrypted (`encrypt`,
+    with `key-id`) on request."""
+
+    schema = {"name": {"type": "string"}, "description": {"type": "string"}, "region": {"type": "string"},
+              "encrypt": {"type": "boolean"}, "key-id": {"type": "string"}}
+    permissions = ("ec2:CopyImage",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        session = self.manager.session
+        target = self.data.get("region") or session.region
+        calls = []
+        for image in resources:
+            params: dict = {"SourceImageId": self.resource_id(image), "SourceRegion": session.region,
+                            "Name": self.data.get("name", image.get("Name", self.resource_id(image))),
+                            "Encrypted": bool(self.data.get("encrypt", False))}
+            description = self.data.get("description", image.get("Description"))
+            if description:
+                params["Description"] = description
+            if self.data.get("key-id"):
+                params["KmsKeyId"] = self.data["key-id"]
+            calls.append(ApiCall("ec2", "copy_image", {**params, "region": target}, [self.resource_id(image)],
+                                 f"copy to {target} as {params['Name']}", run=_in_region("copy_image", params, target)))
+        return calls
+
+
+def _in_region(operation: str, params: dict, region: str) -> Any:
+    def run(session: Any) -> Any:
+        return getattr(session.client("ec2", region), operation)(**params)
+    return run
+
+
+@actions.register("copy", "aws.ebs-snapshot")
+class CopySnapshot(Action):
+    """Copy snapshots into `target_region` (default the snapshot's own) with
+    their tags; encrypted by default (`encrypted: false` keeps them as they
+    are), with the `target_key` KMS key or the account's default."""
+
+    schema = {"target_region": {"type": "string"}, "target_key": {"type": "string"}, "encrypted": {"type": "boolean"}}
+    permissions = ("ec2:CopySnapshot", "ec2:CreateTags")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        session = self.manager.session
+        target = self.data.get("target_region") or session.region
+        calls = []
+        for snap in resources:
+            params: dict = {"SourceSnapshotId": self.resource_id(snap), "SourceRegion": session.region,
+                            "Description": snap.get("Description", ""),
+                            "Encrypted": bool(self.data.get("encrypted", True))}
+            if params["Encrypted"] and self.data.get("target_key"):
+                params["KmsKeyId"] = self.data["target_key"]
+            tags = [t for t in snap.get("Tags") or () if not t["Key"].startswith("aws:")]
+            if tags:
+                params["TagSpecifications"] = [{"ResourceType": "snapshot", "Tags": tags}]
+            calls.append(ApiCall("ec2", "copy_snapshot", {**params, "region": target}, [self.resource_id(snap)],
+                                 f"copy to {target}", run=_in_region("copy_snapshot", params, target)))
+        return calls
