@@ -7,6 +7,7 @@ from typing import Any
 
 from c7n_lite.actions.core import Action, ApiCall
 from c7n_lite.filters.accounts import VIOLATIONS
+from c7n_lite.filters.value import parse_date
 from c7n_lite.registry import actions
 
 ACCOUNT = {"type": "string"}
@@ -184,13 +185,11 @@ class SetDeprecation(Action):
 
     @classmethod
     def check(cls, data: dict) -> list[str]:
-        from c7n_lite.filters.value import parse_date
         if "date" in data and parse_date(data["date"]) is None:
             return [f"'date' is not a date: {data['date']!r}"]
         return []
 
     def when(self, image: dict) -> datetime.datetime | None:
-        from c7n_lite.filters.value import parse_date
         now = self.manager.now()
         if "date" in self.data:
             when = parse_date(self.data["date"])

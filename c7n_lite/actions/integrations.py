@@ -83,6 +83,7 @@ class Webhook(Action):
               "query-params": {"type": "object", "additionalProperties": {"type": "string"}}}
     required = ("url",)
     permissions = ()
+    calls_no_aws_api = True
 
     def request(self, data: dict) -> tuple[str, bytes | None, dict]:
         url = self.data["url"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from c7n_lite.actions.core import Action, ApiCall
+from c7n_lite.actions.snapshot import redshift_snapshot_id
 from c7n_lite.registry import actions
 
 
@@ -37,7 +38,6 @@ class DeleteCluster(Action):
         return set(cls.permissions) | (set() if data.get("skip-snapshot") else {"redshift:CreateClusterSnapshot"})
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
-        from c7n_lite.actions.snapshot import redshift_snapshot_id
         stamp = self.manager.now().strftime("%Y-%m-%d-%H-%M")
         calls = []
         for r in resources:
