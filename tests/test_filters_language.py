@@ -240,3 +240,26 @@ def test_image_attribute(aws, ids):
     found = ids("aws.ami", [{"type": "image-attribute", "attribute": "description", "key": "Value",
                              "value": "golden image"}], "ImageId")
     assert found == [golden]
+
+
+DAILY_XML = """<DescribeClusterSnapshotsResponse xmlns="http://redshift.amazonaws.com/doc/2012-12-01/">
+<DescribeClusterSnapshotsResult><Snapshots>{items}</Snapshots></DescribeClusterSnapshotsResult>
+<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeClusterSnapshotsResponse>"""
+SNAP_XML = ("<Snapshot><SnapshotIdentifier>{sid}</SnapshotIdentifier><ClusterIdentifier>{cluster}</ClusterIdentifier>"
+            "<Status>available</Status><SnapshotCreateTime>{when}</SnapshotCreateTime></Snapshot>")
+
+
+def test_redshift_consecutive_snapshots(aws, ids, server):
+    # The snapshots' dates are injected: moto stamps snapshots with the current time only.
+    redshift = aws("redshift")
+    make_cluster(redshift, "daily")
+    make_cluster(redshift, "gappy")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    items = "".join(SNAP_XML.format(sid=f"{c}-{d}", cluster=c,
+                                    when=(now - datetime.timedelta(days=d)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+                    for c, days in (("daily", (1, 2, 3)), ("gappy", (1, 3))) for d in days)
+    server.hooks.append(lambda r: (200, DAILY_XML.format(items=items))
+                        if r.operation == "DescribeClusterSnapshots" else None)
+    found = ids("aws.redshift", [{"type": "consecutive-snapshots", "count": 3, "period": "days",
+                                  "status": "available"}], "ClusterIdentifier")
+    assert found == ["daily"]

@@ -190,3 +190,30 @@ policies:
     by_instance = {a["InstanceId"]: a["IamInstanceProfile"]["Arn"].rsplit("/", 1)[-1] for a in assoc
                    if a["State"] in ("associated", "associating")}
     assert by_instance == {moved: "new-profile", bare: "new-profile"}
+
+
+def test_autorecover_alarm(aws, cli, write_policies):
+    ec2, cw = aws("ec2"), aws("cloudwatch")
+    target = launch(ec2, 1, {"Env": "prod"})[0]
+    launch(ec2, 1, {"Env": "dev"})
+    run(cli, write_policies, """
+policies:
+  - {name: recover, resource: aws.ec2, filters: [{"tag:Env": prod}], actions: [autorecover-alarm]}
+""")
+    alarms = cw.describe_alarms()["MetricAlarms"]
+    assert [(a["AlarmName"], a["AlarmActions"]) for a in alarms] == [
+        (f"recover-{target}", ["arn:aws:automate:us-east-1:ec2:recover"])]
+
+
+def test_redshift_set_attributes(aws, cli, write_policies):
+    redshift = aws("redshift")
+    make_cluster(redshift, "target")
+    make_cluster(redshift, "other")
+    run(cli, write_policies, """
+policies:
+  - {name: attrs, resource: aws.redshift, filters: [{ClusterIdentifier: target}],
+     actions: [{type: set-attributes, attributes: {AutomatedSnapshotRetentionPeriod: 9}}]}
+""")
+    periods = {c["ClusterIdentifier"]: c["AutomatedSnapshotRetentionPeriod"]
+               for c in redshift.describe_clusters()["Clusters"]}
+    assert periods["target"] == 9 and periods["other"] != 9

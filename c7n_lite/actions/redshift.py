@@ -140,3 +140,27 @@ class RevokeAccess(Action):
         if nothing:
             calls.append(ApiCall.skip(nothing, "no account to revoke (add a cross-account filter)"))
         return calls
+
+
+@actions.register("set-attributes", "aws.redshift")
+class SetAttributes(Action):
+    """Change cluster settings (ModifyCluster parameters, e.g.
+    `attributes: {AllowVersionUpgrade: true}`); settings already at the value
+    are left out, clusters with nothing to change are skipped."""
+
+    schema = {"attributes": {"type": "object"}}
+    required = ("attributes",)
+    permissions = ("redshift:ModifyCluster",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        calls, same = [], []
+        for r in resources:
+            change = {k: v for k, v in self.data["attributes"].items() if r.get(k) != v}
+            if not change:
+                same.append(self.resource_id(r))
+                continue
+            calls.append(ApiCall("redshift", "modify_cluster", {"ClusterIdentifier": self.resource_id(r), **change},
+                                 [self.resource_id(r)], ", ".join(f"{k}={v}" for k, v in change.items())))
+        if same:
+            calls.append(ApiCall.skip(same, "attributes already set", "modify_cluster"))
+        return calls

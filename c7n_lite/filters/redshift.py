@@ -1,12 +1,13 @@
 """Filters of Redshift clusters (audit logging, parameters) and snapshots (age, sharing)."""
 from __future__ import annotations
 
+import datetime
 import json
 
 from c7n_lite.filters.accounts import SHARING_SCHEMA, VIOLATIONS, allowed_accounts
 from c7n_lite.filters.age import DAYS_SCHEMA, AgeFilter
 from c7n_lite.filters.core import Filter
-from c7n_lite.filters.value import ValueFilter, ValueMatcher, check_value_data
+from c7n_lite.filters.value import ValueFilter, ValueMatcher, check_value_data, parse_date
 from c7n_lite.registry import filters
 
 
@@ -91,5 +92,41 @@ class SnapshotCrossAccount(Filter):
             outside = {a.get("AccountId") for a in r.get("AccountsWithRestoreAccess") or ()} - allowed - {None}
             if outside:
                 r[VIOLATIONS] = sorted(outside)
+                found.append(r)
+        return found
+
+
+@filters.register("consecutive-snapshots", "aws.redshift")
+class ConsecutiveSnapshots(Filter):
+    """Clusters with a snapshot in `status` in each of the last `count`
+    periods (hours, days or weeks, counted back from now, UTC)."""
+
+    schema = {"count": {"type": "number", "minimum": 1}, "period": {"enum": ["hours", "days", "weeks"]},
+              "status": {"enum": ["available", "creating", "final snapshot", "failed"]}}
+    required = ("count", "period", "status")
+    permissions = ("redshift:DescribeClusterSnapshots",)
+
+    def stamp(self, when: datetime.datetime) -> str:
+        when = when.astimezone(datetime.timezone.utc)
+        return when.strftime("%Y-%m-%d-%H" if self.data["period"] == "hours" else "%Y-%m-%d")
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        now = self.manager.now()
+        unit = {"hours": "hours", "days": "days", "weeks": "weeks"}[self.data["period"]]
+        count = int(self.data["count"])
+        expected = {self.stamp(now - datetime.timedelta(**{unit: n})) for n in range(1, count + 1)}
+        since = now - datetime.timedelta(**{unit: count + 1})
+        client = self.manager.session.client("redshift")
+        by_cluster: dict[str, list[dict]] = {}
+        for page in client.get_paginator("describe_cluster_snapshots").paginate(StartTime=since):
+            for snap in page.get("Snapshots", []):
+                by_cluster.setdefault(snap.get("ClusterIdentifier", ""), []).append(snap)
+        found = []
+        for r in resources:
+            snaps = by_cluster.get(r["ClusterIdentifier"], [])
+            r["c7n:snapshots"] = snaps
+            stamps = {self.stamp(parse_date(s["SnapshotCreateTime"])) for s in snaps
+                      if s.get("Status") == self.data["status"] and parse_date(s.get("SnapshotCreateTime"))}
+            if expected <= stamps:
                 found.append(r)
         return found
