@@ -263,3 +263,18 @@ def test_redshift_consecutive_snapshots(aws, ids, server):
     found = ids("aws.redshift", [{"type": "consecutive-snapshots", "count": 3, "period": "days",
                                   "status": "available"}], "ClusterIdentifier")
     assert found == ["daily"]
+
+
+def test_image_metadata(aws, ids, server):
+    # moto does not serve DescribeInstanceImageMetadata: the answer is injected.
+    ec2 = aws("ec2")
+    stale, fine = launch(ec2, 2)
+    item = ("<item><instanceId>{i}</instanceId><imageMetadata><imageId>ami-1</imageId>"
+            "<imageState>{s}</imageState></imageMetadata></item>")
+    answer = ('<DescribeInstanceImageMetadataResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+              "<requestId>1</requestId><instanceImageMetadataSet>"
+              + item.format(i=stale, s="deregistered") + item.format(i=fine, s="available")
+              + "</instanceImageMetadataSet></DescribeInstanceImageMetadataResponse>")
+    server.hooks.append(lambda r: (200, answer) if r.operation == "DescribeInstanceImageMetadata" else None)
+    assert ids("aws.ec2", [{"type": "image-metadata", "key": "State", "value": "deregistered"}],
+               "InstanceId") == [stale]

@@ -217,3 +217,23 @@ policies:
     periods = {c["ClusterIdentifier"]: c["AutomatedSnapshotRetentionPeriod"]
                for c in redshift.describe_clusters()["Clusters"]}
     assert periods["target"] == 9 and periods["other"] != 9
+
+
+def test_send_command(aws, cli, write_policies):
+    ec2, ssm = aws("ec2"), aws("ssm")
+    target = launch(ec2, 1, {"Patch": "yes"})[0]
+    launch(ec2, 1, {"Patch": "no"})
+    result = run(cli, write_policies, """
+policies:
+  - name: patch
+    resource: aws.ec2
+    filters: [{"tag:Patch": "yes"}]
+    actions:
+      - type: send-command
+        command: {DocumentName: AWS-RunShellScript, Parameters: {commands: [yum -y update]}}
+""")
+    commands = ssm.list_commands()["Commands"]
+    # moto adds every instance of the region to a command sent without Targets: the outcomes name the sent ids.
+    assert [c["DocumentName"] for c in commands] == ["AWS-RunShellScript"] and target in commands[0]["InstanceIds"]
+    outcomes = json.loads((result.output_dir / "patch" / "action-send-command.json").read_text())
+    assert [(o["resource_id"], o["status"]) for o in outcomes] == [(target, "done")]

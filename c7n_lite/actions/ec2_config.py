@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from c7n_lite.actions.core import Action, ApiCall
-from c7n_lite.aws.batching import resource_tags, tag_list, user_tags
+from c7n_lite.aws.batching import chunks, resource_tags, tag_list, user_tags
 from c7n_lite.filters.related import related_by_id, related_manager
 from c7n_lite.registry import actions
 
@@ -299,3 +299,26 @@ class SetInstanceProfile(Action):
         if unchanged:
             calls.append(ApiCall.skip(unchanged, "instance profile already as wanted"))
         return calls
+
+
+@actions.register("send-command", "aws.ec2")
+class SendCommand(Action):
+    """Run an SSM command on the instances, 50 a call: `command` holds the
+    SendCommand parameters (DocumentName, Parameters, …) but InstanceIds.
+    Commands reach only instances SSM manages: pair it with the `ssm` filter."""
+
+    schema = {"command": {"type": "object", "required": ["DocumentName"]}}
+    required = ("command",)
+    permissions = ("ssm:SendCommand",)
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        if "InstanceIds" in (data.get("command") or {}):
+            return ["'command' must not name InstanceIds: the matched instances are the targets"]
+        return []
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        ids = [self.resource_id(r) for r in resources]
+        return [ApiCall("ssm", "send_command", {**self.data["command"], "InstanceIds": part}, part,
+                        f"run {self.data['command']['DocumentName']} on {len(part)} instance(s)",
+                        ids_param="InstanceIds") for part in chunks(ids, 50)]

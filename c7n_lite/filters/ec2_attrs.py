@@ -274,3 +274,36 @@ class Ephemeral(Filter):
             if mapping.get("DeviceName") in ("/dev/sda1", "/dev/xvda", "xvda"):
                 return "Ebs" not in mapping
         return True
+
+
+@filters.register("image-metadata", "aws.ec2")
+class ImageMetadata(Filter):
+    """A value filter on what EC2 knows of the instance's image, even when it
+    is deregistered or deprecated (DescribeInstanceImageMetadata: State,
+    IsPublic, DeprecationTime, Name, OwnerId …), noted under `c7n:image-metadata`."""
+
+    schema = ValueFilter.schema
+    permissions = ("ec2:DescribeInstanceImageMetadata",)
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        return check_value_data(data)
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        ec2 = self.manager.session.client("ec2")
+        todo = [r for r in resources if "c7n:image-metadata" not in r]
+        for start in range(0, len(todo), 50):
+            part = todo[start:start + 50]
+            found: dict[str, dict] = {}
+            params: dict = {"InstanceIds": [r["InstanceId"] for r in part]}
+            while True:
+                out = ec2.describe_instance_image_metadata(**params)
+                found.update({i["InstanceId"]: i.get("ImageMetadata") or {}
+                              for i in out.get("InstanceImageMetadata", [])})
+                if not out.get("NextToken"):
+                    break
+                params["NextToken"] = out["NextToken"]
+            for r in part:
+                r["c7n:image-metadata"] = found.get(r["InstanceId"], {})
+        matcher = ValueMatcher(self.data, self.manager.now)
+        return [r for r in resources if matcher.match(r["c7n:image-metadata"])]
