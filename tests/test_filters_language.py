@@ -278,3 +278,18 @@ def test_image_metadata(aws, ids, server):
     server.hooks.append(lambda r: (200, answer) if r.operation == "DescribeInstanceImageMetadata" else None)
     assert ids("aws.ec2", [{"type": "image-metadata", "key": "State", "value": "deregistered"}],
                "InstanceId") == [stale]
+
+
+def test_security_group_stale(aws, ids, server):
+    # moto does not serve DescribeStaleSecurityGroups: the answer is injected.
+    ec2 = aws("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    stale = ec2.create_security_group(GroupName="stale", Description="x", VpcId=vpc)["GroupId"]
+    ec2.create_security_group(GroupName="fresh", Description="x", VpcId=vpc)
+    answer = ('<DescribeStaleSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+              f"<requestId>1</requestId><staleSecurityGroupSet><item><groupId>{stale}</groupId>"
+              f"<vpcId>{vpc}</vpcId><staleIpPermissions><item><ipProtocol>tcp</ipProtocol><fromPort>22</fromPort>"
+              "<toPort>22</toPort><groups><item><groupId>sg-gone</groupId></item></groups></item>"
+              "</staleIpPermissions></item></staleSecurityGroupSet></DescribeStaleSecurityGroupsResponse>")
+    server.hooks.append(lambda r: (200, answer) if r.operation == "DescribeStaleSecurityGroups" else None)
+    assert ids("aws.security-group", ["stale"], "GroupId") == [stale]

@@ -237,3 +237,20 @@ policies:
     assert [c["DocumentName"] for c in commands] == ["AWS-RunShellScript"] and target in commands[0]["InstanceIds"]
     outcomes = json.loads((result.output_dir / "patch" / "action-send-command.json").read_text())
     assert [(o["resource_id"], o["status"]) for o in outcomes] == [(target, "done")]
+
+
+def test_propagate_spot_tags(aws, cli, write_policies):
+    ec2 = aws("ec2")
+    ec2.request_spot_instances(InstanceCount=1, LaunchSpecification={"ImageId": "ami-12c6146b",
+                                                                     "InstanceType": "t3.micro"},
+                               TagSpecifications=[{"ResourceType": "spot-instances-request", "Tags": [
+                                   {"Key": "Team", "Value": "red"}, {"Key": "Cost", "Value": "cc-1"}]}])
+    on_demand = launch(ec2, 1)[0]
+    run(cli, write_policies, """
+policies:
+  - {name: spot-tags, resource: aws.ec2, actions: [{type: propagate-spot-tags, only_tags: [Team]}]}
+""")
+    found = {i["InstanceId"]: {t["Key"]: t["Value"] for t in i.get("Tags", [])}
+             for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]}
+    spot = [iid for iid in found if iid != on_demand]
+    assert found[spot[0]] == {"Team": "red"} and found[on_demand] == {}

@@ -322,3 +322,41 @@ class SendCommand(Action):
         return [ApiCall("ssm", "send_command", {**self.data["command"], "InstanceIds": part}, part,
                         f"run {self.data['command']['DocumentName']} on {len(part)} instance(s)",
                         ids_param="InstanceIds") for part in chunks(ids, 50)]
+
+
+@actions.register("propagate-spot-tags", "aws.ec2")
+class PropagateSpotTags(Action):
+    """Copy the tags of the spot request an instance came from (all but aws:,
+    or `only_tags`) onto the instance; instances already carrying them, and
+    instances that are not spot instances, are skipped."""
+
+    schema = {"only_tags": {"type": "array", "items": {"type": "string"}}}
+    permissions = ("ec2:DescribeSpotInstanceRequests", "ec2:CreateTags")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        spot = [r for r in resources if r.get("InstanceLifecycle") == "spot"]
+        # Each spot instance's request, found by instance id (the request names its instance).
+        requests: dict[str, dict] = {}
+        ids = [self.resource_id(r) for r in spot]
+        ec2 = self.manager.session.client("ec2")
+        for start in range(0, len(ids), 100):
+            pages = ec2.get_paginator("describe_spot_instance_requests").paginate(
+                Filters=[{"Name": "instance-id", "Values": ids[start:start + 100]}])
+            requests.update({q["InstanceId"]: q for page in pages for q in page.get("SpotInstanceRequests", [])
+                             if q.get("InstanceId")})
+        only = set(self.data.get("only_tags") or ())
+        calls, skipped = [], [self.resource_id(r) for r in resources if r not in spot]
+        for r in spot:
+            request = requests.get(self.resource_id(r)) or {}
+            tags = {k: v for k, v in user_tags(request).items() if not only or k in only}
+            have = resource_tags(r)
+            if not tags or all(have.get(k) == v for k, v in tags.items()):
+                skipped.append(self.resource_id(r))
+                continue
+            calls.append(ApiCall("ec2", "create_tags", {"Resources": [self.resource_id(r)], "Tags": tag_list(tags)},
+                                 [self.resource_id(r)],
+                                 f"from {request.get('SpotInstanceRequestId')}: {', '.join(sorted(tags))}"))
+        if skipped:
+            calls.append(ApiCall.skip(skipped, "not a spot instance, or its request's tags are already on it",
+                                      "create_tags"))
+        return calls

@@ -192,3 +192,30 @@ class SecurityGroupUsed(SecurityGroupUnused):
     """Security groups something uses (see `unused` for what counts)."""
 
     want_used = True
+
+
+@filters.register("stale", "aws.security-group")
+class StaleGroup(Filter):
+    """Security groups with rules referring to a group that no longer exists
+    (or sits in a peered VPC no longer peered): DescribeStaleSecurityGroups per
+    VPC.  The stale rules are noted as `MatchedIpPermissions(Egress)`, so
+    `remove-permissions` with `matched` removes them."""
+
+    permissions = ("ec2:DescribeStaleSecurityGroups",)
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        ec2 = self.manager.session.client("ec2")
+        by_id = {r["GroupId"]: r for r in resources}
+        found = []
+        for vpc in sorted({r["VpcId"] for r in resources if r.get("VpcId")}):
+            for page in ec2.get_paginator("describe_stale_security_groups").paginate(VpcId=vpc):
+                for stale in page.get("StaleSecurityGroupSet", []):
+                    group = by_id.get(stale.get("GroupId"))
+                    if group is None or group in found:
+                        continue
+                    if "StaleIpPermissions" in stale:
+                        group["MatchedIpPermissions"] = stale["StaleIpPermissions"]
+                    if "StaleIpPermissionsEgress" in stale:
+                        group["MatchedIpPermissionsEgress"] = stale["StaleIpPermissionsEgress"]
+                    found.append(group)
+        return found
