@@ -20,7 +20,8 @@ policies:
     assert result.exit_code == 0, result.output
     snaps = ec2.describe_snapshots(Filters=[{"Name": "volume-id", "Values": [vol]}])["Snapshots"]
     assert len(snaps) == 1
-    assert {t["Key"]: t["Value"] for t in snaps[0]["Tags"]} == {"Owner": "alice"}
+    # As in Custodian, a snapshot given no `tags` is also marked custodian_snapshot.
+    assert {t["Key"]: t["Value"] for t in snaps[0]["Tags"]} == {"Owner": "alice", "custodian_snapshot": ""}
 
 
 def test_redshift_snapshot_is_timestamped_and_tagged(aws, cli, write_policies, monkeypatch):

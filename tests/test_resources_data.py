@@ -272,10 +272,12 @@ policies:
     assert result.ids("unversioned-untagged", "Name") == ["bucket-1"]
     # Versioning for 3 buckets, Tags for the 2 unversioned ones: nothing else, nothing twice.
     assert [bucket_gets(server, f"bucket-{i}") for i in range(3)] == [1, 2, 2]
-    calls = result.metadata("unversioned")["api_calls"]["by_operation"]
-    calls2 = result.metadata("unversioned-untagged")["api_calls"]["by_operation"]
-    assert calls == {"s3:ListBuckets": 1, "s3:GetBucketVersioning": 3}
-    assert calls2 == {"s3:GetBucketTagging": 2}
+    # The two policies run at once: each shared call is counted for whichever made it.
+    totals: dict[str, int] = {}
+    for name in ("unversioned", "unversioned-untagged"):
+        for op, n in result.metadata(name)["api_calls"]["by_operation"].items():
+            totals[op] = totals.get(op, 0) + n
+    assert totals == {"s3:ListBuckets": 1, "s3:GetBucketVersioning": 3, "s3:GetBucketTagging": 2}
     assert result.resources("unversioned-untagged")[0]["Tags"] == []  # Custodian's empty value
     assert writes(server) == []
 

@@ -49,3 +49,62 @@ def _detach_then_delete(volume_id: str, instance_ids: list[str]) -> Any:
         ec2.get_waiter("volume_available").wait(VolumeIds=[volume_id], WaiterConfig={"Delay": 5, "MaxAttempts": 24})
         return ec2.delete_volume(VolumeId=volume_id)
     return run
+
+
+@actions.register("detach", "aws.ebs")
+class DetachVolume(Action):
+    """Detach volumes from their instances (`force: true` forces it, at the risk
+    of losing data not yet written)."""
+
+    schema = {"force": {"type": "boolean"}}
+    permissions = ("ec2:DetachVolume",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        calls, loose = [], []
+        for volume in resources:
+            vid = self.resource_id(volume)
+            attachments = [a for a in volume.get("Attachments") or () if a.get("InstanceId")]
+            if not attachments:
+                loose.append(vid)
+            for a in attachments:
+                params: dict = {"VolumeId": vid, "InstanceId": a["InstanceId"]}
+                if self.data.get("force"):
+                    params["Force"] = True
+                calls.append(ApiCall("ec2", "detach_volume", params, [vid], f"detach from {a['InstanceId']}"))
+        if loose:
+            calls.append(ApiCall.skip(loose, "not attached", "detach_volume"))
+        return calls
+
+
+@actions.register("modify", "aws.ebs")
+class ModifyVolume(Action):
+    """Change volumes online: `volume-type`, size (`size-percent` of the current
+    size; below 100 needs `shrink: true`) and IOPS (`iops-percent`, for
+    io1/io2/gp3 targets)."""
+
+    schema = {"volume-type": {"enum": ["io1", "io2", "gp2", "gp3", "st1", "sc1"]}, "shrink": {"type": "boolean"},
+              "size-percent": {"type": "number"}, "iops-percent": {"type": "number"}}
+    permissions = ("ec2:ModifyVolume",)
+
+    @classmethod
+    def check(cls, data: dict) -> list[str]:
+        if data.get("size-percent", 100) < 100 and not data.get("shrink"):
+            return ["shrinking a volume needs support from its OS and file system: add `shrink: true`"]
+        return []
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        vtype, psize, piops = (self.data.get(k) for k in ("volume-type", "size-percent", "iops-percent"))
+        calls = []
+        for r in resources:
+            params: dict = {"VolumeId": self.resource_id(r)}
+            target = vtype or r.get("VolumeType")
+            if piops and target in ("io1", "io2", "gp3"):
+                base, floor = (int(r.get("Iops") or 10), 100) if target != "gp3" else (int(r.get("Iops") or 3000), 3000)
+                params["Iops"] = max(int(base * piops / 100.0), floor)
+            if psize:
+                params["Size"] = max(int(r["Size"] * psize / 100.0), 1)
+            if vtype:
+                params["VolumeType"] = vtype
+            calls.append(ApiCall("ec2", "modify_volume", params, [params["VolumeId"]],
+                                 ", ".join(f"{k}={v}" for k, v in params.items() if k != "VolumeId")))
+        return calls

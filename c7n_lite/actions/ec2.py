@@ -105,3 +105,57 @@ class Terminate(InstanceStateAction):
                                       "use `force: true` to turn it off and terminate", self.operation))
             ids = [i for i in ids if i not in protected]
         return calls + self.batched(ids) + skips
+
+
+@actions.register("reboot", "aws.ec2")
+class Reboot(InstanceStateAction):
+    """Reboot running instances."""
+
+    permissions = ("ec2:RebootInstances",)
+    operation = "reboot_instances"
+    from_states = ("running",)
+    verb = "reboot"
+
+
+@actions.register("set-monitoring", "aws.ec2")
+class SetMonitoring(InstanceStateAction):
+    """Turn detailed CloudWatch monitoring on (`state: enable`) or off (`disable`)."""
+
+    schema = {"state": {"enum": ["enable", "disable"]}}
+    permissions = ("ec2:MonitorInstances", "ec2:UnmonitorInstances")
+    from_states = ("pending", "running", "stopping", "stopped")
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        enable = self.data.get("state", "enable") == "enable"
+        self.operation = "monitor_instances" if enable else "unmonitor_instances"
+        self.verb = "turn detailed monitoring " + ("on for" if enable else "off for")
+        return super().plan(resources, event)
+
+
+@actions.register("autorecover-alarm", "aws.ec2")
+class AutorecoverAlarm(Action):
+    """Create (or update) the CloudWatch alarm `recover-<instance>` that
+    recovers the instance when its system status check fails (two minutes).
+    Instances of Auto Scaling groups are skipped: the group replaces them."""
+
+    permissions = ("cloudwatch:PutMetricAlarm",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        partition = self.manager.session.partition
+        calls, skipped = [], []
+        for r in resources:
+            iid = self.resource_id(r)
+            in_group = any(t.get("Key") == "aws:autoscaling:groupName" for t in r.get("Tags") or ())
+            if in_group or state(r) not in ("running", "stopped", "pending", "stopping"):
+                skipped.append(iid)
+                continue
+            region = (r.get("Placement") or {}).get("AvailabilityZone", self.manager.session.region + "x")[:-1]
+            calls.append(ApiCall("cloudwatch", "put_metric_alarm", {
+                "AlarmName": f"recover-{iid}", "AlarmDescription": f"Auto Recover {iid}", "ActionsEnabled": True,
+                "AlarmActions": [f"arn:{partition}:automate:{region}:ec2:recover"],
+                "MetricName": "StatusCheckFailed_System", "Namespace": "AWS/EC2", "Statistic": "Minimum",
+                "Dimensions": [{"Name": "InstanceId", "Value": iid}], "Period": 60, "EvaluationPeriods": 2,
+                "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}, [iid], "alarm that recovers it"))
+        if skipped:
+            calls.append(ApiCall.skip(skipped, "in an Auto Scaling group, or terminated", "put_metric_alarm"))
+        return calls

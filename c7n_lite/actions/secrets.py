@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from c7n_lite.actions.core import Action, ApiCall
-from c7n_lite.actions.statements import RemoveStatements
+from c7n_lite.actions.policy_statements import RemoveStatements
 from c7n_lite.registry import actions
 
 

@@ -50,16 +50,34 @@ class RedshiftSnapshot(Action):
 
 @actions.register("snapshot", "aws.ebs")
 class EbsSnapshot(Action):
-    """Snapshot each volume, copying its tags to the snapshot."""
+    """Snapshot each volume.  The snapshot gets the volume's tags (`copy-tags:
+    true` or `copy-volume-tags: true`, the default), only those listed
+    (`copy-tags: [Name, ...]`, `*` for all), and `tags` (which win; default
+    `custodian_snapshot`)."""
 
-    schema = {"copy-tags": {"type": "boolean"}, "description": {"type": "string"}}
+    schema = {"copy-tags": {"oneOf": [{"type": "boolean"}, {"type": "array", "items": {"type": "string"}}]},
+              "copy-volume-tags": {"type": "boolean"}, "tags": {"type": "object"},
+              "description": {"type": "string"}}
     permissions = ("ec2:CreateSnapshot", "ec2:CreateTags")
+
+    def tags(self, volume: dict) -> dict:
+        copy = self.data.get("copy-tags")
+        if copy is None or copy == []:
+            copy = self.data.get("copy-volume-tags", True)
+        own = user_tags(volume)
+        if copy is False:
+            own = {}
+        elif isinstance(copy, list) and "*" not in copy:
+            own = {k: v for k, v in own.items() if k in copy}
+        # As in Custodian, a snapshot without given tags is marked `custodian_snapshot`.
+        given = self.data.get("tags") or {"custodian_snapshot": ""}
+        return {**own, **{k: str(v) for k, v in given.items()}}
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
         calls = []
         for r in resources:
             volume = self.resource_id(r)
-            tags = user_tags(r) if self.data.get("copy-tags", True) else {}
+            tags = self.tags(r)
             params: dict = {"VolumeId": volume,
                             "Description": self.data.get("description", f"c7n-lite snapshot of {volume}")}
             if tags:

@@ -5,7 +5,7 @@ import json
 import re
 
 from c7n_lite.actions.core import Action, ApiCall
-from c7n_lite.actions.statements import RemoveStatements
+from c7n_lite.actions.policy_statements import RemoveStatements
 from c7n_lite.registry import actions
 
 KEY_ID = re.compile(r"^(arn:|alias/|[0-9a-f]{8}-|mrk-)")

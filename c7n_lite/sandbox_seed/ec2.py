@@ -100,8 +100,10 @@ def seed(endpoint: str, region: str) -> None:
     launch(ec2, golden, 2, "m5.large", [web_sg], Name="web", Owner="alice", CostCenter="cc-100",
            Environment="prod")
     launch(ec2, fresh, 1, "m5.xlarge", Name="batch-worker", Environment="dev")
-    launch(ec2, fresh, 1, "t3.small", [web_sg], encrypted=True, Name="secure-api", Owner="bob",
-           CostCenter="cc-200", Environment="prod")
+    secure = launch(ec2, fresh, 1, "t3.small", [web_sg], encrypted=True, Name="secure-api", Owner="bob",
+                    CostCenter="cc-200", Environment="prod")[0]
+    # The one instance that already requires IMDSv2 tokens.
+    ec2.modify_instance_metadata_options(InstanceId=secure, HttpTokens="required")
     old = launch(ec2, fresh, 1, "t3.medium", [web_sg], Name="forgotten-test", Owner="carol",
                  CostCenter="cc-300", Environment="test")[0]
     recent = launch(ec2, fresh, 1, "t3.medium", [web_sg], Name="paused-today", Owner="carol",
