@@ -79,11 +79,11 @@ def resource_page(rt: type) -> str:
 
 def index_page() -> str:
     lines = [HEADER, "# Reference", "", "## Resources", ""]
-    for name, rt in resources.items():
+    for name, rt in sorted(resources.items()):
         lines.append(f"- [{name}]({name}.md): {len(rt.filter_names())} filters, "
                      f"{len(rt.action_names())} actions")
     lines += ["", "## Modes", "", "| mode | what it does | options |", "|---|---|---|"]
-    for name, cls in modes.items():
+    for name, cls in sorted(modes.items()):
         props = {k: v for k, v in cls.json_schema()["properties"].items() if k != "type"}
         lines.append(f"| `{name}` | {_doc(cls)} | {', '.join(_option(k, v) for k, v in props.items()) or '—'} |")
     return "\n".join(lines) + "\n"
@@ -92,7 +92,7 @@ def index_page() -> str:
 def generate() -> dict[str, str]:
     load_all()
     pages = {"index.md": index_page()}
-    for name, rt in resources.items():
+    for name, rt in sorted(resources.items()):
         pages[f"{name}.md"] = resource_page(rt)
     return pages
 

@@ -7,9 +7,11 @@ registered here, so adding a resource, filter or action is declaring it once.
 from __future__ import annotations
 
 import importlib
+import json
+import os
 import pkgutil
-from collections.abc import Callable, Iterator
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 T = TypeVar("T", bound=type)
 
@@ -36,18 +38,29 @@ class Registry:
         return decorator
 
     def get(self, name: str) -> type | None:
+        if self.kind == "resource":
+            load_types([name])  # the type's module and its plugins, once
+        elif self.kind == "mode":
+            load_types(())
         return self._items.get(name)
 
     def names(self) -> list[str]:
-        return list(self._items)
+        """Every name, registered or (resources) known from the index without importing."""
+        known = list(self._items)
+        if self.kind == "resource":
+            known += [n for n in plugin_index().get("resources", {}) if n not in self._items]
+        return known
 
     def items(self) -> Iterator[tuple[str, type]]:
+        load_all()
         return iter(self._items.items())
 
     def __contains__(self, name: object) -> bool:
-        return name in self._items
+        return name in self._items or (self.kind == "resource" and isinstance(name, str) and
+                                       name in plugin_index().get("resources", {}))
 
     def __len__(self) -> int:
+        load_all()
         return len(self._items)
 
 
@@ -82,6 +95,7 @@ class PluginRegistry:
         return decorator
 
     def get(self, resource_class: type, name: str) -> type | None:
+        load_types([resource_class.type])
         found = self._scoped.get((resource_class.type, name))
         if found is not None:
             return found
@@ -91,6 +105,7 @@ class PluginRegistry:
         return None
 
     def names(self, resource_class: type) -> list[str]:
+        load_types([resource_class.type])
         scoped = {n for (rt, n) in self._scoped if rt == resource_class.type}
         common = {n for n, c in self._common.items() if c.applies_to(resource_class)}
         return sorted(scoped | common)
@@ -102,6 +117,23 @@ filters = PluginRegistry("filter")
 actions = PluginRegistry("action")
 
 _loaded = False
+_loaded_types: set[str] = set()
+_common_loaded = False
+_index: dict | None = None
+# Which module registers what, so that a run imports only the modules its policies
+# use (a resource type, the plugins scoped to it, and the common plugins): written
+# by `python -m c7n_lite.registry`, checked current by the tests.  Absent (a Lambda
+# package ships only the modules its policy needs): everything is imported instead.
+INDEX_FILE = os.path.join(os.path.dirname(__file__), "plugin_index.json")
+
+
+def all_plugin_modules() -> list[str]:
+    found = []
+    for package_name in PLUGIN_PACKAGES:
+        package = importlib.import_module(package_name)
+        found += [f"{package_name}.{info.name}" for info in pkgutil.iter_modules(package.__path__)
+                  if not info.name.startswith("_")]
+    return found
 
 
 def load_all() -> None:
@@ -109,9 +141,73 @@ def load_all() -> None:
     global _loaded
     if _loaded:
         return
-    for package_name in PLUGIN_PACKAGES:
-        package = importlib.import_module(package_name)
-        for info in pkgutil.iter_modules(package.__path__):
-            if not info.name.startswith("_"):
-                importlib.import_module(f"{package_name}.{info.name}")
+    for module in all_plugin_modules():
+        importlib.import_module(module)
     _loaded = True
+
+
+def plugin_index() -> dict:
+    global _index
+    if _index is None:
+        try:
+            with open(INDEX_FILE, encoding="utf-8") as f:
+                _index = json.load(f)
+        except (OSError, ValueError):
+            _index = {}
+    return _index
+
+
+def load_types(type_names: Iterable[str]) -> bool:
+    """Import what the given resource types need (their module, the plugins scoped
+    to them, the common plugins); everything when there is no index.  True if any
+    of them is now registered."""
+    global _common_loaded
+    names = [n for n in type_names if n not in _loaded_types]
+    if _common_loaded and not names:
+        return True
+    index = plugin_index()
+    if not index:
+        if not _loaded:
+            load_all()
+        _common_loaded = True
+        return any(n in resources._items for n in type_names)
+    if not _common_loaded:
+        for module in index["common"]:
+            importlib.import_module(module)
+        _common_loaded = True
+    found = False
+    for name in names:
+        modules = index["types"].get(name)
+        if modules is None:
+            continue
+        for module in modules:
+            importlib.import_module(module)
+        _loaded_types.add(name)
+        found = True
+    return found
+
+
+def build_index() -> dict[str, Any]:
+    """The index of what is registered where (every module imported)."""
+    load_all()
+    types: dict[str, set[str]] = {name: {cls.__module__} for name, cls in resources._items.items()}
+    for registry in (filters, actions):
+        for (type_name, _), cls in registry._scoped.items():
+            types.setdefault(type_name, set()).add(cls.__module__)
+    common = {cls.__module__ for registry in (filters, actions) for cls in registry._common.values()}
+    common |= {cls.__module__ for cls in modes._items.values()}
+    return {"resources": sorted(resources._items),
+            "common": sorted(common),
+            "types": {name: sorted(mods) for name, mods in sorted(types.items()) if name in resources._items}}
+
+
+def write_index() -> None:
+    with open(INDEX_FILE, "w", encoding="utf-8") as out:
+        json.dump(build_index(), out, indent=1, sort_keys=True)
+        out.write("\n")
+
+
+if __name__ == "__main__":
+    # The plugins register in the imported module, not in this __main__ copy.
+    importlib.import_module("c7n_lite.registry").write_index()
+    print(f"wrote {INDEX_FILE}")

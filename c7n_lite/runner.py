@@ -16,9 +16,9 @@ from c7n_lite.clock import clock_from_env
 from c7n_lite.modes.core import PolicyRun
 from c7n_lite.modes.pull import run_scan
 from c7n_lite.output import EVALUATED_FILE, METADATA_FILE, PLAN_FILE, RESOURCES_FILE, OutputError, PolicyOutput
-from c7n_lite.policy import Policy, resource_type_for
+from c7n_lite.policy import Policy, resource_type_for, resource_type_name
 from c7n_lite.records import run_metadata
-from c7n_lite.registry import load_all, modes
+from c7n_lite.registry import load_types, modes
 
 log = logging.getLogger("c7n_lite")
 
@@ -67,7 +67,7 @@ def run_units(units: list[Unit], dryrun: bool, denied_reads_warn: bool = False,
     back, and `on_result` hears of them, in a stable order (unit, then policy).
     After Ctrl-C (`STOP`) the policies under way finish their calls in flight
     and no further policy starts."""
-    load_all()
+    load_types(resource_type_name(str(p["resource"])) for u in units for p in u.policies)
     STOP.clear()
     clock = clock_from_env()
 

@@ -16,7 +16,7 @@ from typing import Any
 from c7n_lite.errors import PolicyError
 from c7n_lite.filters.core import BOOLEAN_BLOCKS, FilterSpecError, normalize_filter
 from c7n_lite.loader import LineDict, LineList, expand_paths, parse_file
-from c7n_lite.registry import load_all, modes, resources
+from c7n_lite.registry import load_all, load_types, modes, resources
 
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*")  # matched whole (fullmatch)
 # A policy's name is its output directory's name (a file name: 255 bytes at most).
@@ -282,7 +282,10 @@ class _PolicyChecker:
 
 
 def validate_document(data: Any, file: str) -> tuple[list[PolicySpec], list[PolicyError]]:
-    load_all()
+    if isinstance(data, dict) and isinstance(data.get("policies"), list):
+        from c7n_lite.policy import resource_type_name
+        # Only what these policies use is imported (their types, the common plugins).
+        load_types(resource_type_name(str(p.get("resource"))) for p in data["policies"] if isinstance(p, dict))
     if data is None:
         return [], [PolicyError(file, None, None, "empty file: expected a mapping with 'policies'")]
     if not isinstance(data, dict) or "policies" not in data:

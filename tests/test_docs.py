@@ -25,3 +25,22 @@ def test_every_resource_page_lists_its_filters_and_actions():
             assert f"| `{f}` |" in page
         for a in rt.action_names():
             assert f"| `{a}` |" in page
+
+
+def test_the_plugin_index_is_current():
+    """A run imports only what its policies use, found through c7n_lite/plugin_index.json."""
+    import json
+
+    from c7n_lite import registry
+    on_disk = json.loads(Path(registry.INDEX_FILE).read_text())
+    assert on_disk == json.loads(json.dumps(registry.build_index())), (
+        "c7n_lite/plugin_index.json is out of date; run: python -m c7n_lite.registry")
+
+
+def test_a_run_of_one_type_imports_only_its_modules():
+    import subprocess
+    import sys
+    code = ("import sys; from c7n_lite.registry import resources; resources.get('aws.ec2');"
+            "print(sorted(m for m in sys.modules if m.startswith('c7n_lite.resources.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "c7n_lite.resources.ec2" in out and "c7n_lite.resources.rds" not in out

@@ -246,8 +246,7 @@ _ID_SUFFIXES = ("Id", "Identifier", "Arn", "Name")
 def describer(resource_type: str) -> Any:
     """A function resource → {id, name, fields} for the type, from the registry's
     declared id, name and report fields (guesses for a type we do not know)."""
-    from c7n_lite.registry import load_all, resources
-    load_all()
+    from c7n_lite.registry import resources
     rt = resources.get(resource_type)
     id_key = getattr(rt, "id", "") or ""
     name_key = getattr(rt, "name", "") or ""

@@ -3,8 +3,8 @@
 (accounts kept apart by the credentials sts.assume_role returns), then
 `c7n-lite org run --dryrun` as a child process.
 
-    python bench/org.py                      # 1, 10 and 40 accounts
-    python bench/org.py --accounts 10,40 --latency-ms 30
+    python bench/org_scan.py                      # 1, 10 and 40 accounts
+    python bench/org_scan.py --accounts 10,40 --latency-ms 30
 
 Prints wall time, CPU, peak RSS and requests per account count, and the ratio
 of each wall time to the one-account scan's.  A benchmark, not a test.
