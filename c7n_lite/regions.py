@@ -21,7 +21,10 @@ class RegionError(ValueError):
 def known_regions() -> frozenset[str]:
     """Every region botocore knows, across partitions (aws, aws-cn, aws-us-gov, …)."""
     import boto3
-    session = boto3.session.Session()
+
+    from c7n_lite.aws.session import new_botocore_session
+    # The shared model loader: the endpoint data read here serves the run's clients too.
+    session = boto3.session.Session(botocore_session=new_botocore_session())
     found: set[str] = set()
     for partition in session.get_available_partitions():
         found.update(session.get_available_regions("ec2", partition_name=partition))
