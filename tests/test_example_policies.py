@@ -64,3 +64,20 @@ def test_each_example_policy_finds_something_in_the_demo_account(spec, sandbox_r
         return   # one account: it complies or not, never both
     assert meta["counts"]["evaluated"] > len(matched), \
         f"{spec.name} matched every resource: the demo needs a compliant one"
+
+
+def test_a_real_sandbox_run_of_every_example_is_clean(moto_server, tmp_path):
+    """The README's "try it" with actions on: every example policy runs for real
+    against the demo account, and none fails (gone resources are not failures)."""
+    from click.testing import CliRunner
+
+    from c7n_lite.cli import main
+    moto_server.reset_state()
+    seed_demo_account(moto_server.endpoint, "us-east-1")
+    moto_server.reset_log()
+    result = CliRunner().invoke(main, ["run", "-s", str(tmp_path / "real"), str(POLICIES)])
+    changed = writes(moto_server)
+    moto_server.reset_state()
+    assert result.exit_code == 0, result.output
+    assert "FAILED" not in result.output
+    assert changed, "the remediation examples changed nothing"
