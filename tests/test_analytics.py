@@ -8,10 +8,8 @@ import json
 
 import pytest
 
-from c7n_lite.aws.session import AwsSession
-from c7n_lite.registry import load_all, resources
-from c7n_lite.resources.core import ResourceManager
 from c7n_lite.sandbox_seed import analytics as analytics_seed
+from tests.service_helpers import manager, scan
 
 REGION = "us-east-1"
 
@@ -21,17 +19,6 @@ def seeded(server):
     analytics_seed.seed(server.endpoint, REGION)
     server.reset_log()
     return server
-
-
-def manager(server, type_name):
-    load_all()
-    return ResourceManager(resources.get(type_name), AwsSession(REGION, endpoint_url=server.endpoint))
-
-
-def scan(cli, write_policies, text, *extra):
-    result = cli("run", *extra, write_policies(text))
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def domain(aws, name):

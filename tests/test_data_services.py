@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from c7n_lite.aws.session import AwsSession
-from c7n_lite.registry import load_all, resources
-from c7n_lite.resources.core import ResourceManager
 from c7n_lite.sandbox_seed import data as data_seed
+from tests.service_helpers import manager, scan, served
 
 REGION = "us-east-1"
 
@@ -18,21 +16,6 @@ def seeded(server):
     data_seed.seed(server.endpoint, REGION)
     server.reset_log()
     return server
-
-
-def manager(server, type_name):
-    load_all()
-    return ResourceManager(resources.get(type_name), AwsSession(REGION, endpoint_url=server.endpoint))
-
-
-def scan(cli, write_policies, text, *extra):
-    result = cli("run", *extra, write_policies(text))
-    assert result.exit_code == 0, result.output
-    return result
-
-
-def served(server, operation):
-    return sum(1 for r in server.requests if r.operation == operation)
 
 
 # --- DynamoDB -----------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from c7n_lite.sandbox_seed import rds as rds_seed
+from tests.service_helpers import scan
 
 REGION = "us-east-1"
 
@@ -16,12 +17,6 @@ def rds(server, aws):
     rds_seed.seed(server.endpoint, REGION)
     server.reset_log()
     return aws("rds")
-
-
-def scan(cli, write_policies, text, *extra):
-    result = cli("run", *extra, write_policies(text))
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def test_proxies(rds, cli, write_policies):
