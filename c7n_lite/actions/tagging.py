@@ -244,12 +244,16 @@ def tag_method(resource_type: type[ResourceType]) -> TagMethod:
     return TAG_STYLES[spec.style](spec)
 
 
-def tag_permissions(resource_type: type[ResourceType] | None, untag: bool = True) -> set[str]:
-    """What tagging this type needs (without what only removing tags needs, unless
-    `untag`); every registered type's when the type is unknown."""
+def tag_permissions(resource_type: type[ResourceType] | None, untag: bool = True, add: bool = True) -> set[str]:
+    """What tagging this type needs: without what only removing tags needs unless
+    `untag`, and only that when not `add` (where the type says which that is);
+    every registered type's when the type is unknown."""
     if resource_type is not None:
         spec = resource_type.tag_facts()
-        return set(spec.permissions) - (set() if untag else set(spec.untag_permissions))
+        removing = set(spec.untag_permissions)
+        if not add and removing:
+            return removing
+        return set(spec.permissions) - (set() if untag else removing)
     from c7n_lite.registry import resources
     found = {p for spec in (EC2_TAGGING, TAGGING_API) for p in spec.permissions}
     for _, rt in resources.items():

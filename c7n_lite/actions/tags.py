@@ -40,11 +40,13 @@ class TagAction(Action):
     # Removes tags (untag permissions), and reads the current ones (the Tags
     # detail, where tags are not in the describe).
     untags: ClassVar[bool] = True
+    # Adds or changes tags (tag permissions); remove-tag and unmark only remove.
+    adds: ClassVar[bool] = True
     reads: ClassVar[tuple[str, ...]] = ("Tags",)
 
     @classmethod
     def all_permissions(cls, data: dict, resource_type: type[ResourceType] | None = None) -> set[str]:
-        return tag_permissions(resource_type, untag=cls.untags)
+        return tag_permissions(resource_type, untag=cls.untags, add=cls.adds)
 
     def ensure_tags(self, resources: list[dict]) -> None:
         """Tags are a per-resource detail on some types (SNS, S3): fetch them if so."""
@@ -179,6 +181,8 @@ class Tag(TagAction):
 @actions.register("remove-tag")
 class RemoveTag(TagAction):
     """Remove the listed tag keys (`maid_status` when none are listed, as Custodian)."""
+
+    adds = False
 
     schema = {"tags": {"type": "array", "items": {"type": "string"}, "minItems": 1}}
 
