@@ -191,7 +191,19 @@ def policy_permissions(data: dict) -> set[str]:
     perms = _read_permissions(data)
     for cls, pdata in plugins:
         perms.update(cls.all_permissions(pdata, rt))
+    if records_arn(data):
+        perms.add("s3:PutObject")
     return perms
+
+
+def records_arn(data: dict) -> str | None:
+    """Where a deployed policy writes its run records (execution-options output_dir
+    s3://bucket/prefix), as the ARN its role may put objects under."""
+    output_dir = str(((data.get("mode") or {}).get("execution-options") or {}).get("output_dir") or "")
+    if not output_dir.startswith("s3://"):
+        return None
+    bucket, _, prefix = output_dir[len("s3://"):].partition("/")
+    return f"arn:aws:s3:::{bucket}/{prefix.strip('/') + '/' if prefix.strip('/') else ''}*"
 
 
 def policy_permission_resources(data: dict) -> dict[str, list[str]]:
@@ -207,4 +219,7 @@ def policy_permission_resources(data: dict) -> dict[str, list[str]]:
                 scoped.setdefault(perm, set()).update(named[perm])
             else:
                 anywhere.add(perm)
+    records = records_arn(data)
+    if records and "s3:PutObject" not in anywhere:
+        scoped.setdefault("s3:PutObject", set()).add(records)
     return {p: sorted(arns) for p, arns in scoped.items() if p not in anywhere}

@@ -49,6 +49,24 @@ policies:
     assert set(statements) == {"Policy", "Logs"}
 
 
+def test_a_policy_writing_its_records_to_s3_may_put_objects_under_that_prefix_only(cli, aws, write_policies):
+    deploy(cli, write_policies, """
+policies:
+  - name: records
+    resource: aws.ec2
+    mode:
+      type: periodic
+      schedule: rate(1 day)
+      execution-options: {output_dir: "s3://audit-records/lambda"}
+    filters: [{"tag:Owner": absent}]
+""")
+    statements = role_policy(aws, "records")
+    scoped = [st for sid, st in statements.items() if sid.startswith("PolicyScoped")]
+    assert scoped == [{"Sid": "PolicyScoped1", "Effect": "Allow", "Action": ["s3:PutObject"],
+                       "Resource": ["arn:aws:s3:::audit-records/lambda/*"]}]
+    assert "s3:PutObject" not in statements["Policy"]["Action"]
+
+
 def test_only_the_bucket_documents_the_filters_read_are_granted(cli, aws, write_policies):
     deploy(cli, write_policies, f"""
 policies:
