@@ -133,7 +133,7 @@ def skip_reason(data: dict, session: AwsSession) -> str | None:
 
 def run_one(data: dict, session: AwsSession, root: Path, dryrun: bool,
             clock: Callable[[], datetime.datetime] | None) -> PolicyRun:
-    # [wt-a, output safety] A policy whose output cannot be written is not run: its error, not a crash.
+    # A policy whose output cannot be written is not run: its error, not a crash.
     try:
         output = PolicyOutput(root, data["name"])
         output.start_log(log)
@@ -162,7 +162,7 @@ def run_one(data: dict, session: AwsSession, root: Path, dryrun: bool,
         for stale in (RESOURCES_FILE, EVALUATED_FILE, METADATA_FILE):
             (output.dir / stale).unlink(missing_ok=True)
     else:
-        # [wt-a, output safety] A file that cannot be written is this policy's error, in the
+        # A file that cannot be written is this policy's error, in the
         # summary and (when it can still be written) in metadata.json.
         try:
             output.remove_stale(run.dryrun)
