@@ -19,21 +19,11 @@ from functools import lru_cache
 from typing import Any
 
 from c7n_lite.filters.core import Filter
+from c7n_lite.filters.marked_for_op import TZ_ALIASES
 from c7n_lite.filters.values_from import VALUES_FROM_SCHEMA, load_values
 from c7n_lite.registry import filters
 
 DEFAULT_TAG = "maid_offhours"
-TZ_ALIASES = {
-    "pdt": "America/Los_Angeles", "pt": "America/Los_Angeles", "pst": "America/Los_Angeles",
-    "ast": "America/Phoenix", "at": "America/Phoenix",
-    "est": "America/New_York", "edt": "America/New_York", "et": "America/New_York",
-    "cst": "America/Chicago", "cdt": "America/Chicago", "ct": "America/Chicago",
-    "mst": "America/Denver", "mdt": "America/Denver", "mt": "America/Denver",
-    "gmt": "Etc/GMT", "gt": "Etc/GMT", "bst": "Europe/London", "ist": "Europe/Dublin",
-    "cet": "Europe/Berlin", "it": "Asia/Kolkata", "jst": "Asia/Tokyo", "kst": "Asia/Seoul",
-    "sgt": "Asia/Singapore", "aet": "Australia/Sydney", "brt": "America/Sao_Paulo",
-    "nzst": "Pacific/Auckland", "utc": "Etc/UTC",
-}
 DAYS = {"m": 0, "t": 1, "w": 2, "h": 3, "f": 4, "s": 5, "u": 6}
 # Characters AWS tag values cannot hold on some services, written as u<hex>.
 _ESCAPES = {f"u{ord(c):x}": c for c in "()[],;=/-"}
