@@ -62,6 +62,10 @@ class ResourceType:
     fetch_single: ClassVar[bool] = False
     fetch_path: ClassVar[str | None] = None
     fetch_gone: ClassVar[tuple[str, ...]] = ()
+    # The listing gives only ids (DynamoDB tables, Kinesis streams): each is then
+    # described with the single-id fetch (`fetch_op`), in parallel; one deleted
+    # in between is gone.
+    describe_listed: ClassVar[bool] = False
     details: ClassVar[dict[str, Detail]] = {}
     extra_permissions: ClassVar[tuple[str, ...]] = ()
     # How tags are written (see facts.Tagging); None: EC2's calls for an ec2
@@ -159,9 +163,20 @@ class ResourceType:
 
     # --- API ----------------------------------------------------------------
     @classmethod
+    def listed_ids(cls, client: Any) -> list[str]:
+        """The ids the listing gives, for `describe_listed` types."""
+        return paginate(client, cls.enum_op, cls.enum_path)
+
+    @classmethod
     def enumerate(cls, session: AwsSession, params: dict | None = None) -> list[dict]:
         """Every resource; `params` (a policy's query merged into `enum_params`) replace `enum_params`."""
-        return cls._prepared(paginate(session.client(cls.service), cls.enum_op, cls.enum_path,
+        client = session.client(cls.service)
+        if cls.describe_listed:
+            ids = cls.listed_ids(client)
+            with ThreadPoolExecutor(max_workers=max(1, min(DETAIL_WORKERS, len(ids)))) as pool:
+                described = list(pool.map(lambda rid: cls._fetch_one(client, rid), ids))
+            return cls._prepared([item for found in described for item in found])
+        return cls._prepared(paginate(client, cls.enum_op, cls.enum_path,
                                       cls.enum_params if params is None else params))
 
     @classmethod

@@ -7,15 +7,12 @@ them.
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from c7n_lite.aws.session import AwsSession
 from c7n_lite.registry import resources
-from c7n_lite.resources.core import Detail, ResourceType, Tagging, paginate
+from c7n_lite.resources.core import Detail, ResourceType, Tagging
 
 GONE = ("ResourceNotFoundException",)
-WORKERS = 8
 
 
 def _tags(client: Any, table: dict) -> dict:
@@ -57,21 +54,13 @@ class DynamoDBTable(ResourceType):
     fetch_single = True
     fetch_path = "Table"
     fetch_gone = GONE
+    describe_listed = True
     details = {
         "tags": Detail(("Tags",), _tags, ("dynamodb:ListTagsOfResource",)),
         "continuous-backup": Detail(("c7n:continuous-backup",), _continuous_backups,
                                     ("dynamodb:DescribeContinuousBackups",)),
     }
     report_fields = ("TableName", "TableStatus", "ItemCount", "TableSizeBytes", "CreationDateTime")
-
-    @classmethod
-    def enumerate(cls, session: AwsSession) -> list[dict]:
-        client = session.client(cls.service)
-        names = paginate(client, cls.enum_op, cls.enum_path)
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            described = list(pool.map(lambda name: cls._fetch_one(client, name), names))
-        # A table deleted between the listing and its description is gone, not an error.
-        return [table for found in described for table in found]
 
 
 @resources.register("aws.dynamodb-backup")

@@ -6,30 +6,12 @@ stream when a filter reads them.
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from c7n_lite.aws.session import AwsSession
 from c7n_lite.registry import resources
-from c7n_lite.resources.core import Detail, ResourceType, Tagging, paginate
+from c7n_lite.resources.core import Detail, ResourceType, Tagging
 
 GONE = ("ResourceNotFoundException",)
-WORKERS = 8
-
-
-class _DescribedAsListed(ResourceType):
-    @classmethod
-    def names(cls, client: Any) -> list[str]:
-        return paginate(client, cls.enum_op, cls.enum_path)
-
-    @classmethod
-    def enumerate(cls, session: AwsSession) -> list[dict]:
-        client = session.client(cls.service)
-        names = cls.names(client)
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            described = list(pool.map(lambda name: cls._fetch_one(client, name), names))
-        # A stream deleted between the listing and its description is gone.
-        return cls._prepared([item for found in described for item in found])
 
 
 def _stream_tags(client: Any, stream: dict) -> dict:
@@ -55,9 +37,11 @@ def _delivery_stream_tags(client: Any, stream: dict) -> dict:
 
 
 @resources.register("aws.kinesis")
-class KinesisStream(_DescribedAsListed):
+class KinesisStream(ResourceType):
     """Kinesis data streams, each described (`DescribeStreamSummary`) as listed;
     tags are read per stream when a filter reads them."""
+
+    describe_listed = True
 
     service = "kinesis"
     enum_op = "list_streams"
@@ -83,9 +67,11 @@ class KinesisStream(_DescribedAsListed):
 
 
 @resources.register("aws.firehose")
-class FirehoseDeliveryStream(_DescribedAsListed):
+class FirehoseDeliveryStream(ResourceType):
     """Firehose delivery streams, each described (`DescribeDeliveryStream`) as
     listed; tags are read per stream when a filter reads them."""
+
+    describe_listed = True
 
     service = "firehose"
     enum_op = "list_delivery_streams"
@@ -109,7 +95,7 @@ class FirehoseDeliveryStream(_DescribedAsListed):
     report_fields = ("DeliveryStreamName", "DeliveryStreamStatus", "DeliveryStreamType")
 
     @classmethod
-    def names(cls, client: Any) -> list[str]:
+    def listed_ids(cls, client: Any) -> list[str]:
         # boto3 has no paginator for this call: follow HasMoreDeliveryStreams.
         names: list[str] = []
         params: dict = {"Limit": 10000}
