@@ -57,7 +57,9 @@ class ServiceTags(TagMethod):
 
     def _name(self, manager: ResourceManager, resource: dict) -> str:
         rt = manager.resource_type
-        return rt.arn(resource, manager.session) if self.spec.by == "arn" else rt.resource_id(resource)
+        if self.spec.by == "arn":
+            return rt.arn(resource, manager.session)
+        return rt.resource_id(resource) if self.spec.by == "id" else resource[self.spec.by]
 
     def _calls(self, manager: ResourceManager, resources: list[dict], op: str, extra: dict,
                message: str) -> list[ApiCall]:

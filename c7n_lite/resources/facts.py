@@ -46,7 +46,8 @@ class Tagging:
 
     `style`:
       - "calls": the service's own tag/untag calls.  `param` names the
-        resource, by "arn" or by "id" (`by`); with `batch` > 1 it takes a list
+        resource, by "arn", by "id" or by another field of the resource (`by`,
+        e.g. a launch template version's `LaunchTemplateId`); with `batch` > 1 it takes a list
         of that many (EC2 `create_tags` takes 1,000 ids, ELBv2 `add_tags` 20 ARNs).
       - "replace-set": the call replaces the whole tag set (S3
         `PutBucketTagging`): read, merge, write, at execution time.

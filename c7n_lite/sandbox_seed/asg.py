@@ -7,7 +7,8 @@
 - legacy-asg: its launch configuration names an image that no longer exists,
   no Owner tag;
 - spare-lc-2023: a launch configuration no group uses;
-- worker-asg: a launch template (the recommended way), two zones.
+- worker-asg: a launch template (the recommended way), two zones; the
+  template's second version allows IMDSv1.
 """
 from __future__ import annotations
 
@@ -72,6 +73,11 @@ def seed(endpoint: str, region: str) -> None:
     ec2.create_launch_template(LaunchTemplateName="worker-template", LaunchTemplateData={
         "ImageId": image, "InstanceType": "t3.micro",
         "MetadataOptions": {"HttpTokens": "required"}})
+    # Its second version drops the IMDSv2 requirement (a regression policies/asg.yml finds).
+    ec2.create_launch_template_version(LaunchTemplateName="worker-template", SourceVersion="1",
+                                       VersionDescription="debug build", LaunchTemplateData={
+                                           "ImageId": image, "InstanceType": "t3.large",
+                                           "MetadataOptions": {"HttpTokens": "optional"}})
 
     asg.create_auto_scaling_group(AutoScalingGroupName="web-asg", LaunchConfigurationName="web-lc-2025",
                                   MinSize=1, MaxSize=3, DesiredCapacity=1, VPCZoneIdentifier=one_zone,
