@@ -43,6 +43,16 @@ def test_enumerate_apis_and_stages(apis, server):
     assert resources.get("aws.rest-stage").read_permissions() == ["apigateway:GET"]
 
 
+def test_fetch_by_id_for_an_event(apis, server):
+    load_all()
+    session = AwsSession(region="us-east-1", endpoint_url=server.endpoint)
+    found = resources.get("aws.rest-api").fetch_by_ids(session, [apis["private"], "nosuchapi"])
+    assert [(a["id"], a["name"]) for a in found] == [(apis["private"], "private")]
+    arn = f"arn:aws:apigateway:us-east-1::/restapis/{apis['public']}/stages/prod"
+    found = resources.get("aws.rest-stage").fetch_by_ids(session, [arn, arn.replace("prod", "gone")])
+    assert [(s["restApiId"], s["stageName"]) for s in found] == [(apis["public"], "prod")]
+
+
 def test_cross_account_and_tracing(apis, cli, write_policies):
     result = policy(cli, write_policies, "aws.rest-api", "    filters: [cross-account]\n", "--dryrun")
     assert [r["name"] for r in result.resources("p")] == ["public"]

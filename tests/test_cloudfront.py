@@ -46,6 +46,14 @@ def test_enumerate_is_global_with_tags(distributions, server, cli, write_policie
     assert matched(cli, write_policies, "    filters: [{tag:Name: good}]\n") == ["good"]
 
 
+def test_fetch_by_id_for_an_event(distributions, server):
+    load_all()
+    rt = resources.get("aws.distribution")
+    session = AwsSession(region="us-east-1", endpoint_url=server.endpoint)
+    found = rt.fetch_by_ids(session, [distributions["good"], "E0000000000000"])
+    assert [(d["Id"], d["Status"]) for d in found] == [(distributions["good"], "Deployed")]
+
+
 def test_config_origin_and_waf_filters(distributions, cli, write_policies):
     assert matched(cli, write_policies, "    filters: [{type: distribution-config, key: Logging.Enabled, "
                                         "value: false}]\n") == ["old"]
