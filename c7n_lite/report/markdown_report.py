@@ -45,7 +45,8 @@ def _more(left: int, what: str) -> list[str]:
 def headline(findings: Findings) -> list[str]:
     t = aggregate.total(findings)
     if t.policies_failed:
-        title = f"❌ Compliance: {t.policies_failed} of {t.policies} {_plural(t.policies, 'policy')} failed"
+        title = (f"❌ Compliance: {t.policies_failed} of {t.policies} {_plural(t.policies, 'policy')} failed"
+                 + (f", {t.policies_errored} errored" if t.policies_errored else ""))
     elif t.policies_errored:
         title = (f"⚠️ Compliance: {t.policies_errored} of {t.policies} {_plural(t.policies, 'policy')} "
                  "could not check everything")
@@ -73,7 +74,12 @@ def failed_controls(findings: Findings) -> list[str]:
     if not failing:
         return []
     failing.sort(key=lambda ct: (-aggregate.severity_rank(ct[1].severity), -ct[1].failed, ct[0]))
+    counts: dict[str, int] = {}
+    for _, t in failing:
+        counts[t.severity or "unrated"] = counts.get(t.severity or "unrated", 0) + 1
     lines = ["", "### Failed controls by severity", "",
+             f"{len(failing)} {_plural(len(failing), 'control')} failed: "
+             + " · ".join(f"{n} {severity}" for severity, n in counts.items()), "",
              "| severity | control | failed / evaluated | policies |", "|---|---|---:|---|"]
     for control, t in failing[:MAX_CONTROLS]:
         names = ", ".join(code(n) for n in t.names[:3]) + (f" \\+{len(t.names) - 3}" if len(t.names) > 3 else "")
@@ -89,7 +95,7 @@ def errored_policies(findings: Findings) -> list[str]:
              "Errored resources could not be checked: they count neither as failed nor as passed.", ""]
     for r in errored[:MAX_ERRORED]:
         first = r.errors[0] if r.errors else {}
-        why = " ".join(str(first.get(k)) for k in ("operation", "error_code") if first.get(k)) or \
+        why = ": ".join(str(first.get(k)) for k in ("operation", "error_code") if first.get(k)) or \
             str(first.get("error") or "a read the policy needed failed")
         lines.append(f"- {code(r.name)} ({code(r.account)} {code(r.region)}): {r.errored} of {r.evaluated} "
                      f"not checked, {len(r.errors)} {_plural(len(r.errors), 'error')}; first: {code(_clip(why, 200))}")
