@@ -210,3 +210,32 @@ policies:
     assert len(stored) == 3  # the failed instance's finding was updated, the two passes added
     updated = next(f for f in stored if f["Id"] == posted["Id"])
     assert updated["Compliance"]["Status"] == "FAILED"
+
+
+def test_a_resource_that_came_right_updates_its_failed_finding(aws, cli, write_policies, tmp_path):
+    """aws.ecr names a repository by its name and its ARN is a field: a passed repository (known by
+    its name only) takes the ARN an earlier run wrote when it failed, so its finding replaces that one."""
+    ecr = aws("ecr")
+    arn = ecr.create_repository(repositoryName="orders", imageTagMutability="MUTABLE")["repository"]["repositoryArn"]
+    path = write_policies("""
+policies:
+  - name: ecr-tags-mutable
+    resource: aws.ecr
+    filters: [{imageTagMutability: MUTABLE}]
+    metadata: {severity: medium}
+""")
+    before = cli("run", "--dryrun", path, output_dir=str(tmp_path / "before"))
+    assert before.exit_code == 0 and before.metadata("ecr-tags-mutable")["counts"]["matched"] == 1, before.output
+    [failed] = import_findings(aws, json.loads(cli("report", str(before.output_dir), "-f", "asff").output))
+    assert (failed["Compliance"]["Status"], failed["Resources"][0]["Id"]) == ("FAILED", arn)
+    ecr.put_image_tag_mutability(repositoryName="orders", imageTagMutability="IMMUTABLE")
+    after = cli("run", "--dryrun", path, output_dir=str(tmp_path / "after"))
+    assert after.metadata("ecr-tags-mutable")["counts"]["matched"] == 0
+    both = [str(before.output_dir), str(after.output_dir)]
+    [now] = import_findings(aws, json.loads(cli("report", *both, "-f", "asff").output))
+    assert (now["Id"], now["Compliance"]["Status"], now["Resources"][0]["Id"]) == (failed["Id"], "PASSED", arn)
+    [ocsf] = json.loads(cli("report", *both, "-f", "ocsf").output)
+    assert (ocsf["status_code"], ocsf["resources"][0]["uid"]) == ("PASS", arn)
+    # The after run alone does not know the ARN: the repository is named by its name.
+    [alone] = json.loads(cli("report", str(after.output_dir), "-f", "ocsf").output)
+    assert alone["resources"][0]["uid"] == "orders"

@@ -39,19 +39,26 @@ def error_text(error: dict) -> str:
 
 def evaluations(findings: Findings) -> list[Evaluation]:
     out: list[Evaluation] = []
+    # A passed or errored resource is known by its id only; where its type's ARN is a field of the
+    # resource (aws.asg, aws.ecr, …), any run that found it non-compliant wrote that field: use it, so
+    # the finding of a resource that came right has the uid of the failed one it replaces.
+    known = {(r.resource_type, r.account, r.region, f.id): f.arn
+             for r in findings.results for f in r.findings if f.arn}
+
+    def arn(r: PolicyResult, rid: str) -> str:
+        return known.get((r.resource_type, r.account, r.region, rid)) or \
+            arn_of(r.resource_type, id_resource(r.resource_type, rid), r.account, r.region)
+
     for r in findings.current:
         for f in r.findings:
             out.append(Evaluation(r, FAIL, f.id, f.arn, f.name, f.fields, f.resource,
                                   f"{f.id} does not comply with {r.name}"))
         for rid in r.passed_ids:
-            out.append(Evaluation(r, PASS, rid, arn_of(r.resource_type, id_resource(r.resource_type, rid),
-                                                       r.account, r.region), detail=f"{rid} complies with {r.name}"))
+            out.append(Evaluation(r, PASS, rid, arn(r, rid), detail=f"{rid} complies with {r.name}"))
         why = {str(i): e for e in r.errors for i in e.get("resource_ids") or ()}
         for rid in r.errored_ids:
             reason = error_text(why[rid]) if rid in why else "a read the policy needed failed"
-            out.append(Evaluation(r, ERROR, rid, arn_of(r.resource_type, id_resource(r.resource_type, rid),
-                                                        r.account, r.region),
-                                  detail=f"{rid} could not be evaluated: {reason}"))
+            out.append(Evaluation(r, ERROR, rid, arn(r, rid), detail=f"{rid} could not be evaluated: {reason}"))
         unplaced = [e for e in r.errors if not e.get("resource_ids") and not e.get("resource")]
         if unplaced:
             out.append(Evaluation(r, ERROR, None, detail=f"{r.name} could not run: "
