@@ -4,12 +4,12 @@ every resource type, as in Custodian."""
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import urllib.parse
 import urllib.request
 from typing import Any
 
+from c7n_lite.actions import asff
 from c7n_lite.actions.core import Action, ApiCall
 from c7n_lite.aws.batching import chunks
 from c7n_lite.registry import actions
@@ -178,14 +178,6 @@ def _invoke(params: dict, region: str | None) -> Any:
     return run
 
 
-ASFF_TYPES = {"aws.ec2": "AwsEc2Instance", "aws.ebs": "AwsEc2Volume", "aws.security-group": "AwsEc2SecurityGroup",
-              "aws.s3": "AwsS3Bucket", "aws.sns": "AwsSnsTopic", "aws.redshift": "AwsRedshiftCluster",
-              "aws.ami": "AwsEc2Image", "aws.iam-role": "AwsIamRole", "aws.iam-user": "AwsIamUser",
-              "aws.lambda": "AwsLambdaFunction", "aws.rds": "AwsRdsDbInstance", "aws.kms-key": "AwsKmsKey",
-              "aws.sqs": "AwsSqsQueue", "aws.dynamodb-table": "AwsDynamoDbTable"}
-SEVERITIES = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
-
-
 @actions.register("post-finding")
 class PostFinding(Action):
     """Report each matched resource to AWS Security Hub as a finding (ASFF) of
@@ -197,12 +189,12 @@ class PostFinding(Action):
 
     schema = {"types": {"type": "array", "items": {"type": "string"}, "minItems": 1},
               "batch_size": {"type": "integer", "minimum": 1, "maximum": 100},
-              "compliance_status": {"enum": ["PASSED", "WARNING", "FAILED", "NOT_AVAILABLE"]},
+              "compliance_status": {"enum": asff.COMPLIANCE_STATUSES},
               "confidence": {"type": "number"}, "criticality": {"type": "number"},
               "description": {"type": "string"}, "fields": {"type": "object"},
               "recommendation": {"type": "string"}, "recommendation_url": {"type": "string"},
               "record_state": {"enum": ["ACTIVE", "ARCHIVED"]}, "region": {"type": "string"},
-              "severity": {"type": "number"}, "severity_label": {"enum": SEVERITIES},
+              "severity": {"type": "number"}, "severity_label": {"enum": asff.SEVERITY_LABELS},
               "severity_normalized": {"type": "number"}, "title": {"type": "string"}}
     required = ("types",)
     permissions = ("securityhub:BatchImportFindings",)
@@ -212,38 +204,18 @@ class PostFinding(Action):
         policy = self.policy_data or {}
         name = policy.get("name", "c7n-lite")
         arn = rt.arn(resource, session) if (rt.arn_key or rt.arn_format) else self.resource_id(resource)
-        stable = hashlib.sha256(f"{name}|{arn}".encode()).hexdigest()[:32]
-        details = {"c7n:resource-type": rt.type, "c7n:policy": name}
-        details.update({k: str(v)[:1024] for k, v in resource.items()
-                        if isinstance(v, (str, int, float, bool)) and not k.startswith("c7n:")})
-        found: dict = {
-            "SchemaVersion": "2018-10-08",
-            "Id": f"{session.region}/{session.account_id}/{stable}",
-            "ProductArn": f"arn:{session.partition}:securityhub:{session.region}:{session.account_id}:"
-                          f"product/{session.account_id}/default",
-            "GeneratorId": f"c7n-lite:{name}",
-            "AwsAccountId": session.account_id,
-            "Types": list(self.data["types"]),
-            "CreatedAt": now, "UpdatedAt": now,
-            "Severity": {"Label": self.data.get("severity_label", "INFORMATIONAL")},
-            "Title": self.data.get("title", name)[:256],
-            "Description": (self.data.get("description") or policy.get("description") or name)[:1024],
-            "RecordState": self.data.get("record_state", "ACTIVE"),
-            "Resources": [{"Type": ASFF_TYPES.get(rt.type, "Other"), "Id": arn, "Partition": session.partition,
-                           "Region": session.region, "Details": {"Other": dict(list(details.items())[:50])}}],
-            "ProductFields": {"resource": rt.type, "policy": name, **{k: str(v) for k, v in
-                                                                       (self.data.get("fields") or {}).items()}},
-        }
-        if "compliance_status" in self.data:
-            found["Compliance"] = {"Status": self.data["compliance_status"]}
-        for key, field in (("confidence", "Confidence"), ("criticality", "Criticality")):
-            if key in self.data:
-                found[field] = int(self.data[key])
-        if "recommendation" in self.data:
-            found["Remediation"] = {"Recommendation": {
-                "Text": self.data["recommendation"],
-                **({"Url": self.data["recommendation_url"]} if "recommendation_url" in self.data else {})}}
-        return found
+        extra = {field: int(self.data[key]) for key, field in (("confidence", "Confidence"),
+                                                               ("criticality", "Criticality")) if key in self.data}
+        return asff.shape(
+            policy=name, resource_type=rt.type, arn=arn, account=session.account_id, region=session.region,
+            now=now, types=self.data["types"], severity_label=self.data.get("severity_label", "INFORMATIONAL"),
+            title=self.data.get("title", name),
+            description=self.data.get("description") or policy.get("description") or name,
+            record_state=self.data.get("record_state", "ACTIVE"),
+            details=asff.details_of(resource, rt.type, name),
+            product_fields={k: str(v) for k, v in (self.data.get("fields") or {}).items()},
+            compliance_status=self.data.get("compliance_status"), remediation=self.data.get("recommendation"),
+            remediation_url=self.data.get("recommendation_url"), extra=extra)
 
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
         now = self.manager.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")

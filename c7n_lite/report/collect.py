@@ -42,6 +42,9 @@ class Finding:
     id: str
     name: str
     fields: dict[str, str]
+    # The ARN where the type declares how to make one (else ""), and the resource as the run wrote it.
+    arn: str = ""
+    resource: dict = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -193,6 +196,7 @@ def read_policy_dir(policy_dir: Path) -> PolicyResult:
     describe = describer(resource_type)
     findings = [Finding(policy=str(policy.get("name", policy_dir.name)), controls=controls, severity=severity,
                         account=account, region=region, resource_type=resource_type,
+                        arn=arn_of(resource_type, r, account, region), resource=r,
                         **describe(r)) for r in matched if isinstance(r, dict)]
     failed_ids = {f.id for f in findings}
     execution = meta.get("execution") or {}
@@ -267,6 +271,30 @@ def describer(resource_type: str) -> Any:
         return {"id": str(rid), "name": name, "fields": fields}
 
     return describe
+
+
+def arn_of(resource_type: str, resource: dict, account: str, region: str) -> str:
+    """The resource's ARN from the type's ARN field or ARN pattern; "" when it declares neither.
+    `resource` may be only `{id_key: id}` (a passed resource, known by its id)."""
+    from types import SimpleNamespace
+
+    from c7n_lite.actions.asff import partition_of
+    from c7n_lite.registry import resources
+    rt = resources.get(resource_type)
+    if rt is None or not (rt.arn_format or (rt.arn_key and resource.get(rt.arn_key))):
+        return ""
+    where = SimpleNamespace(partition=partition_of(region), region=region, account_id=account)
+    try:
+        return str(rt.arn(resource, where))
+    except (KeyError, ValueError, IndexError, TypeError):
+        return ""
+
+
+def id_resource(resource_type: str, resource_id: str) -> dict:
+    """A resource known only by its id, as `arn_of` takes it."""
+    from c7n_lite.registry import resources
+    rt = resources.get(resource_type)
+    return {getattr(rt, "id", None) or "id": resource_id}
 
 
 def field_text(resource: dict, key: str) -> str:

@@ -11,11 +11,22 @@ import click
 from c7n_lite.report.collect import SEVERITIES, Findings, ReportError, collect, severity_rank
 
 FORMATS = {"table": "table", "json": "json_report", "csv": "csv_report", "html": "html_report",
-           "junit": "junit_report"}
-SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".html": "html", ".htm": "html", ".xml": "junit"}
+           "junit": "junit_report", "markdown": "markdown_report", "ocsf": "ocsf_report", "asff": "asff_report"}
+SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".html": "html", ".htm": "html", ".xml": "junit",
+                  ".md": "markdown"}
+# Double suffixes: report.ocsf.json, findings.asff.json.
+SUFFIX2_FORMATS = {".ocsf.json": "ocsf", ".asff.json": "asff"}
 # Exit codes: 0 fine, 1 findings at or above --fail-on, 2 unreadable input.
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
+
+
+def format_for(output: str) -> str:
+    """The format an -o file's name asks for (`.ocsf.json` before `.json`); table if none."""
+    suffixes = "".join(Path(output).suffixes[-2:]).lower()
+    if suffixes in SUFFIX2_FORMATS:
+        return SUFFIX2_FORMATS[suffixes]
+    return SUFFIX_FORMATS.get(Path(output).suffix.lower(), "table")
 
 
 def render(findings: Findings, fmt: str) -> str:
@@ -72,7 +83,7 @@ def _local_copies(output_dirs: tuple[str, ...], staging: Path) -> list[str]:
 def report(output_dirs: tuple[str, ...], fmt: str | None, output: str | None, fail_on: str | None) -> None:
     """Compliance report from the output dirs of `c7n-lite run` (several: accounts, regions, dates)."""
     if fmt is None:
-        fmt = SUFFIX_FORMATS.get(Path(output).suffix.lower(), "table") if output else "table"
+        fmt = format_for(output) if output else "table"
     with tempfile.TemporaryDirectory(prefix="c7n-lite-report-") as staging:
         try:
             findings = collect(_local_copies(output_dirs, Path(staging)))

@@ -6,16 +6,29 @@ Everything that comes from a policy or a resource goes through `esc`.
 from __future__ import annotations
 
 import datetime
-import html
+import os
 
 from c7n_lite.report import aggregate
 from c7n_lite.report.aggregate import Tally
 from c7n_lite.report.collect import Findings, PolicyResult
+from c7n_lite.report.html_charts import (
+    CHART_CSS,
+    ERROR_COLOUR,
+    FAIL_COLOUR,
+    PASS_COLOUR,
+    Bar,
+    bars,
+    esc,
+    legend,
+    pct,
+    sparkline,
+)
 
-FAIL_COLOUR = "#c62828"
-PASS_COLOUR = "#2e7d32"
-ERROR_COLOUR = "#ef6c00"
-EMPTY_COLOUR = "#bdbdbd"
+# Caps that keep the page readable; the CSV and JSON reports always list everything.
+MAX_RESOURCE_ROWS = 25
+MAX_CONTROL_BARS = 12
+MAX_TREND_POLICIES = 25
+MAX_ERRORS = 10
 
 CSS = f":root {{ --fail: {FAIL_COLOUR}; --pass: {PASS_COLOUR}; --error: {ERROR_COLOUR}; " + """--line: #d0d7de;
   --muted: #57606a; }
@@ -34,15 +47,14 @@ nav.toc a { color: inherit; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: .6rem; }
 figcaption { font-weight: 600; margin-bottom: .3rem; }
-svg { display: block; width: 100%; height: auto; }
-svg text { font: 12px system-ui, sans-serif; fill: #1f2328; }
-.legend { font-size: .8rem; color: var(--muted); }
-.swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px; vertical-align: -.05em; }
+svg { display: block; height: auto; }
 .table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .4rem 0 1rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #f6f8fa; white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.wrap { overflow-wrap: break-word; }
+.more { font-size: .88rem; color: var(--muted); margin: -.6rem 0 1rem; }
 td code, .id { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85em; word-break: break-all; }
 .badge { display: inline-block; border-radius: 999px; padding: 0 .55em; font-size: .78rem; font-weight: 600;
          color: #fff; background: var(--muted); white-space: nowrap; }
@@ -64,6 +76,9 @@ dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; word-break: break-
 @media (max-width: 40rem) {
   body { padding: .6rem; font-size: 14px; }
   dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .3rem; }
+  .opt { display: none; }
+  th, td { padding: .3rem .3rem; }
+  td.wrap { overflow-wrap: anywhere; }
 }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
@@ -71,75 +86,43 @@ dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; word-break: break-
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2 { break-after: avoid; } figure, .card, tr, .policy-head { break-inside: avoid; }
   .table-wrap { overflow: visible; }
+  .opt { display: table-cell; }
   a { color: inherit; text-decoration: none; }
 }
-"""
-
-
-def esc(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def pct(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f}%" if whole else "–"
+""" + CHART_CSS
 
 
 def badge(text: str, kind: str | None = None) -> str:
     return f'<span class="badge {esc(kind or text)}">{esc(text)}</span>'
 
 
-# --- charts -----------------------------------------------------------------
-
-def bar_chart(title: str, rows: list[tuple[str, int, int]], label_width: int = 140,
-              relative: bool = False) -> str:
-    """Horizontal stacked bars (failed, passed) per label, as inline SVG; `relative`
-    draws each bar at full width (the share that failed), else bars scale with counts.
-    The viewBox is narrow so the text stays legible when a phone scales it down."""
-    bar_h, gap, width, count_w = 16, 8, 420, 60
-    bar_w = width - label_width - count_w
-    height = max(1, len(rows)) * (bar_h + gap) + gap
-    most = max((f + p for _, f, p in rows), default=0) or 1
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}"><title>{esc(title)}</title>']
-    for i, (label, failed, passed) in enumerate(rows):
-        y = gap + i * (bar_h + gap)
-        shown = label if len(label) <= 22 else label[:21] + "…"
-        parts.append(f'<text x="{label_width - 6}" y="{y + bar_h - 4}" text-anchor="end">'
-                     f'<title>{esc(label)}</title>{esc(shown)}</text>')
-        scale = bar_w / ((failed + passed) or 1) if relative else bar_w / most
-        fw, pw = failed * scale, passed * scale
-        if failed + passed == 0:
-            parts.append(f'<rect x="{label_width}" y="{y}" width="3" height="{bar_h}" fill="{EMPTY_COLOUR}"/>')
-        if failed:
-            parts.append(f'<rect x="{label_width}" y="{y}" width="{fw:.1f}" height="{bar_h}" fill="{FAIL_COLOUR}">'
-                         f'<title>{esc(label)}: {failed} failed</title></rect>')
-        if passed:
-            parts.append(f'<rect x="{label_width + fw:.1f}" y="{y}" width="{pw:.1f}" height="{bar_h}" '
-                         f'fill="{PASS_COLOUR}"><title>{esc(label)}: {passed} passed</title></rect>')
-        parts.append(f'<text x="{label_width + fw + pw + 5:.1f}" y="{y + bar_h - 4}">{failed}/{failed + passed}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def sparkline(values: list[int], width: int = 120, height: int = 28) -> str:
-    """Failed counts over runs, oldest first."""
-    top = max(values) or 1
-    step = width / max(1, len(values) - 1)
-    points = " ".join(f"{i * step:.1f},{height - 3 - (height - 6) * v / top:.1f}" for i, v in enumerate(values))
-    dots = "".join(f'<circle cx="{i * step:.1f}" cy="{height - 3 - (height - 6) * v / top:.1f}" r="2.5" '
-                   f'fill="{FAIL_COLOUR if v else PASS_COLOUR}"/>' for i, v in enumerate(values))
-    return (f'<svg viewBox="-4 0 {width + 8} {height}" style="width:{width + 8}px" role="img" '
-            f'aria-label="failed over time: {esc(", ".join(map(str, values)))}">'
-            f'<polyline points="{points}" fill="none" stroke="#57606a" stroke-width="1.5"/>{dots}</svg>')
-
-
 # --- sections -----------------------------------------------------------------
 
-def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
-    """Cells are HTML already (escaped by the caller)."""
-    ths = "".join(f'<th{" class=num" if i in numeric else ""} scope="col">{h}</th>' for i, h in enumerate(head))
-    trs = "".join("<tr>" + "".join(f'<td{" class=num" if i in numeric else ""}>{c}</td>'
-                                   for i, c in enumerate(row)) + "</tr>" for row in rows)
+def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset(),
+           optional: set[int] = frozenset(), wrap: set[int] = frozenset()) -> str:
+    """Cells are HTML already (escaped by the caller).  `optional` columns are hidden
+    on a phone, `wrap` columns break long names, so the rest fits without scrolling."""
+    def cls(i: int) -> str:
+        names = [n for n, cols in (("num", numeric), ("opt", optional), ("wrap", wrap)) if i in cols]
+        return f' class="{" ".join(names)}"' if names else ""
+    ths = "".join(f'<th{cls(i)} scope="col">{h}</th>' for i, h in enumerate(head))
+    trs = "".join("<tr>" + "".join(f"<td{cls(i)}>{c}</td>" for i, c in enumerate(row)) + "</tr>" for row in rows)
     return f'<div class="table-wrap"><table><thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table></div>'
+
+
+def _more(left: int, text: str) -> str:
+    return f'<p class="more">… and {left} more — {text}</p>' if left > 0 else ""
+
+
+def _bar(label: str, t: Tally, note: str = "") -> Bar:
+    return Bar(label, t.failed, t.passed, t.errored, note)
+
+
+def worst_controls(findings: Findings) -> list[tuple[str, Tally]]:
+    """Controls by failed resources, then by the share failed and severity: the worst first."""
+    controls = list(aggregate.by_control(findings).items())
+    return sorted(controls, key=lambda ct: (-ct[1].failed, -(ct[1].failed / ct[1].evaluated if ct[1].evaluated else 0),
+                                            -aggregate.severity_rank(ct[1].severity)))
 
 
 def summary_section(findings: Findings) -> str:
@@ -156,44 +139,67 @@ def summary_section(findings: Findings) -> str:
     html_cards = "".join(f'<div class="card {cls}"><span class="muted">{esc(label)}</span>'
                          f'<span class="n">{esc(value)}</span><span class="muted">{esc(note)}</span></div>'
                          for label, value, note, cls in cards)
-    severity_rows = [(s, x.failed, x.passed) for s, x in aggregate.by_severity(findings).items()]
-    control_rows = [(c, x.failed, x.passed) for c, x in aggregate.by_control(findings).items()]
-    legend = (f'<p class="legend"><span class="swatch" style="background:{FAIL_COLOUR}"></span> failed '
-              f'<span class="swatch" style="background:{PASS_COLOUR}"></span> passed (resources)</p>')
+    severities = [_bar(s, x) for s, x in aggregate.by_severity(findings).items()]
+    worst = worst_controls(findings)
+    shown = [_bar(c, x) for c, x in worst[:MAX_CONTROL_BARS]]
+    errored = t.errored > 0
+    ratio = "Each bar is 100% of the resources evaluated; the figure is failed/evaluated."
+    control_note = (f"The {len(shown)} of {len(worst)} controls with the most failed resources; "
+                    "every control is in the Controls table." if len(worst) > len(shown) else "")
     return (f'<section id="summary"><h2>Summary</h2><div class="cards">{html_cards}</div>'
-            f'<div class="charts"><figure><figcaption>By severity</figcaption>'
-            f'{bar_chart("Failed and passed resources by severity", severity_rows, 70)}{legend}</figure>'
-            f'<figure><figcaption>By control</figcaption>'
-            f'{bar_chart("Share of resources failed and passed by control", control_rows, relative=True)}'
-            f'{legend}</figure></div></section>')
+            f'<div class="charts"><figure id="chart-severity"><figcaption>Failed / evaluated by severity'
+            f'</figcaption>{bars("Share of evaluated resources failed, by severity", severities, True)}'
+            f'{legend(ratio, errored)}</figure>'
+            f'<figure id="chart-controls"><figcaption>Failed / evaluated by control</figcaption>'
+            f'{bars("Share of evaluated resources failed, by control", shown, True)}'
+            f'{legend(ratio + (" " + control_note if control_note else ""), errored)}</figure></div></section>')
 
 
 def _tally_cells(t: Tally) -> list[str]:
     return [str(t.evaluated), str(t.failed), str(t.passed), pct(t.passed, t.decided)]
 
 
+CONTROL_HEAD = ["Control", "Status", "Severity", "Failed", "Evaluated", "Passed", "Compliance", "Policies"]
+
+
 def controls_section(findings: Findings, anchors: dict) -> str:
+    """Status right after the control, and the counts a phone can do without hidden there."""
     rows = []
     for control, t in aggregate.by_control(findings).items():
         links = ", ".join(f'<a href="#{anchors[name]}">{esc(name)}</a>' if name in anchors else esc(name)
                           for name in t.names)
-        rows.append([f"<strong>{esc(control)}</strong>", badge(t.severity) if t.severity else "–", links,
-                     *_tally_cells(t), badge(t.status)])
-    head = ["Control", "Severity", "Policies", "Evaluated", "Failed", "Passed", "Compliance", "Status"]
-    return f'<section id="controls"><h2>Controls</h2>{_table(head, rows, {3, 4, 5, 6})}</section>'
+        rows.append([f"<strong>{esc(control)}</strong>", badge(t.status),
+                     badge(t.severity) if t.severity else "–", str(t.failed), str(t.evaluated), str(t.passed),
+                     pct(t.passed, t.decided), links])
+    return (f'<section id="controls"><h2>Controls</h2>'
+            f'{_table(CONTROL_HEAD, rows, {3, 4, 5, 6}, optional={4, 5, 6, 7}, wrap={0, 7})}</section>')
 
 
 def scopes_section(findings: Findings) -> str:
-    rows = [[esc(account), esc(region), str(t.policies), str(t.policies_failed), *_tally_cells(t), badge(t.status)]
-            for (account, region), t in aggregate.by_scope(findings).items()]
-    head = ["Account", "Region", "Policies", "Policies failed", "Evaluated", "Failed", "Passed", "Compliance", "Status"]
+    rows = [[esc(account), esc(region), badge(t.status), str(t.policies), str(t.policies_failed),
+             *_tally_cells(t)] for (account, region), t in aggregate.by_scope(findings).items()]
+    head = ["Account", "Region", "Status", "Policies", "Policies failed", "Evaluated", "Failed", "Passed",
+            "Compliance"]
     return (f'<section id="scopes"><h2>Accounts and regions</h2>'
-            f'{_table(head, rows, {2, 3, 4, 5, 6, 7})}</section>')
+            f'{_table(head, rows, {3, 4, 5, 6, 7, 8}, optional={3, 4, 5, 7, 8})}</section>')
 
 
-RUN_HEAD = ["Started (UTC)", "Accounts", "Regions", "Output", "Policies", "Evaluated", "Failed", "Passed",
+RUN_HEAD = ["Started (UTC)", "Output", "Accounts", "Regions", "Policies", "Evaluated", "Failed", "Passed",
             "Compliance"]
 TREND_HEAD = ["Policy", "Account", "Region", "Runs", "Failed over time", "Failed", "Last change"]
+
+
+def when(start: str) -> str:
+    return start[:19].replace("T", " ")
+
+
+def run_labels(points: list[aggregate.RunPoint]) -> list[tuple[str, str]]:
+    """(label, note) per run: the start to the second, and the run's directory, so two runs
+    never read alike (the full path when two directories share a name)."""
+    names = [os.path.basename(p.root.rstrip("/")) or p.root for p in points]
+    if len(set(names)) < len(names):
+        names = [p.root for p in points]
+    return [(when(p.start), name) for p, name in zip(points, names, strict=True)]
 
 
 def trend_section(findings: Findings) -> str:
@@ -201,23 +207,50 @@ def trend_section(findings: Findings) -> str:
     if not history:
         return ""
     points = aggregate.runs(findings)
-    run_rows = [[esc(p.start[:19].replace("T", " ")), esc(", ".join(p.accounts)), esc(", ".join(p.regions)),
-                 f"<code>{esc(p.root)}</code>", str(p.tally.policies), *_tally_cells(p.tally)] for p in points]
-    chart = bar_chart("Failed and passed resources per run", [
-        (p.start[:16].replace("T", " "), p.tally.failed, p.tally.passed) for p in points], 120)
+    labels = run_labels(points)
+    run_rows = [[esc(label), f"<code>{esc(p.root)}</code>", esc(", ".join(p.accounts)), esc(", ".join(p.regions)),
+                 str(p.tally.policies), *_tally_cells(p.tally)] for p, (label, _) in zip(points, labels, strict=True)]
+    chart = bars("Failed, passed and errored resources per run",
+                 [_bar(label, p.tally, note) for p, (label, note) in zip(points, labels, strict=True)], relative=False)
+    most = max(p.tally.evaluated for p in points)
+    key = legend(f"Bar length: resources evaluated in the run (the longest is {most}); the figure is "
+                 "failed/evaluated.", any(p.tally.errored for p in points))
+    more = _more(len(history) - MAX_TREND_POLICIES, "the policies whose failed count changed least; every run "
+                 "of every policy is in the JSON report (history).")
     policy_rows = []
     for (name, account, region), runs in history.items():
         failed = [r.failed for r in runs]
         change = failed[-1] - failed[-2]
         arrow = "▲" if change > 0 else "▼" if change < 0 else "="
-        policy_rows.append([esc(name), esc(account), esc(region), str(len(runs)), sparkline(failed),
-                            esc(" → ".join(map(str, failed))), f"{arrow} {abs(change) if change else ''}".strip()])
+        line = sparkline(failed, [r.status for r in runs])
+        policy_rows.append((-abs(change), [esc(name), esc(account), esc(region), str(len(runs)), line,
+                                           esc(" → ".join(map(str, failed))),
+                                           f"{arrow} {abs(change) if change else ''}".strip()]))
+    policy_rows.sort(key=lambda row: row[0])  # the policies that changed most first (stable: by name)
+    shown = [row for _, row in policy_rows[:MAX_TREND_POLICIES]]
     return (f'<section id="trend"><h2>Trend</h2><p class="muted">The same policies ran at different times; '
             f'the latest run of each policy, account and region is the one reported above.</p>'
-            f'<figure><figcaption>Per run</figcaption>{chart}</figure>'
-            f'{_table(RUN_HEAD, run_rows, {4, 5, 6, 7, 8})}<h3>Per policy</h3>'
-            f'{_table(TREND_HEAD, policy_rows, {3})}'
+            f'<figure id="chart-runs"><figcaption>Per run</figcaption>{chart}'
+            f'{key}</figure>'
+            f'{_table(RUN_HEAD, run_rows, {4, 5, 6, 7, 8}, optional={1, 2, 3, 4, 7})}<h3>Per policy</h3>'
+            f'{_table(TREND_HEAD, shown, {3}, optional={1, 2, 3})}'
+            f'{more}'
             f'</section>')
+
+
+def resource_table(r: PolicyResult) -> str:
+    keys = list(dict.fromkeys(k for f in r.findings for k in f.fields))
+    rows = [[f'<span class="id">{esc(f.id)}</span>', esc(f.name if f.name != f.id else ""),
+             *[esc(f.fields.get(k, "")) for k in keys]] for f in r.findings[:MAX_RESOURCE_ROWS]]
+    return (_table(["Resource id", "Name", *map(esc, keys)], rows, wrap={0})
+            + _more(len(r.findings) - len(rows), "full list in the CSV (<code>c7n-lite report … --format csv</code>)."))
+
+
+def _error_line(error: dict) -> str:
+    """What failed: the operation and error code where the run recorded them, and for how many resources."""
+    said = " ".join(str(error[k]) for k in ("operation", "error_code") if error.get(k))
+    count = f" ({error['resources']} resources)" if isinstance(error.get("resources"), int) else ""
+    return f"{said}: {error.get('error', '')}{count}" if said else f"{error.get('error', '')}{count}"
 
 
 def policy_article(r: PolicyResult, anchor: str) -> str:
@@ -227,7 +260,7 @@ def policy_article(r: PolicyResult, anchor: str) -> str:
             + (f' · {r.errored} errored' if r.errored else '') + f' · {r.evaluated} evaluated</span></div>')
     facts = [("Controls", ", ".join(r.controls) or "–"), ("Resource", r.resource_type),
              ("Account / region", f"{r.account} / {r.region}"), ("Category", r.category or "–"),
-             ("Run", f"{r.start[:19].replace('T', ' ')} UTC, {r.mode}" + (", dry run" if r.dryrun else ""))]
+             ("Run", f"{when(r.start)} UTC, {r.mode}" + (", dry run" if r.dryrun else ""))]
     body = [head]
     if r.description:
         body.append(f"<p>{esc(r.description)}</p>")
@@ -235,15 +268,13 @@ def policy_article(r: PolicyResult, anchor: str) -> str:
     if r.findings:
         if r.remediation:
             body.append(f'<div class="remediation"><strong>Remediation:</strong> {esc(r.remediation)}</div>')
-        keys = list(dict.fromkeys(k for f in r.findings for k in f.fields))
-        rows = [[f'<span class="id">{esc(f.id)}</span>', esc(f.name if f.name != f.id else ""),
-                 *[esc(f.fields.get(k, "")) for k in keys]] for f in r.findings]
-        body.append(_table(["Resource id", "Name", *map(esc, keys)], rows))
+        body.append(resource_table(r))
     if r.errors:
         body.append('<ul class="errors">' + "".join(
             f"<li><strong>{esc(e.get('stage', 'error'))}</strong>"
             + (f" {esc(e['resource'])}" if e.get("resource") else "")
-            + f": {esc(e.get('error', ''))}</li>" for e in r.errors) + "</ul>")
+            + f": {esc(_error_line(e))}</li>" for e in r.errors[:MAX_ERRORS]) + "</ul>")
+        body.append(_more(len(r.errors) - MAX_ERRORS, f"every error is in <code>{esc(r.source)}/metadata.json</code>."))
     return f'<article class="policy {esc(r.status)}" id="{anchor}">{"".join(body)}</article>'
 
 
@@ -258,7 +289,7 @@ def render(findings: Findings, now: datetime.datetime | None = None) -> str:
     starts = sorted(r.start for r in findings.results if r.start)
     accounts = sorted({r.account for r in current})
     regions = sorted({r.region for r in current})
-    when = (f"{starts[0][:19].replace('T', ' ')} – {starts[-1][:19].replace('T', ' ')} UTC" if starts else "–")
+    span = f"{when(starts[0])} – {when(starts[-1])} UTC" if starts else "–"
     ordered = sorted(current, key=lambda r: ({"fail": 0, "error": 1, "pass": 2}[r.status],
                                              -aggregate.severity_rank(r.severity), r.name, r.account, r.region))
     trend = trend_section(findings)
@@ -270,7 +301,7 @@ def render(findings: Findings, now: datetime.datetime | None = None) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<title>Compliance report</title><style>', CSS, '</style></head><body>',
         '<header><h1>Compliance report</h1>',
-        f'<p class="meta">Runs {esc(when)} · {len(accounts)} account(s): {esc(", ".join(accounts))} · '
+        f'<p class="meta">Runs {esc(span)} · {len(accounts)} account(s): {esc(", ".join(accounts))} · '
         f'{len(regions)} region(s): {esc(", ".join(regions))}<br>Generated {esc(now.isoformat()[:19])} UTC '
         f'by c7n-lite from {esc(", ".join(findings.sources))}</p></header>',
         f'<nav class="toc">{"".join(toc)}</nav>',
