@@ -81,6 +81,20 @@ def main() -> None:
 
 
 @main.command()
+def version() -> None:
+    """Versions of c7n_lite and of the AWS libraries it calls."""
+    import platform
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+    for label, dist in (("c7n_lite", "c7n-lite"), ("boto3", "boto3"), ("botocore", "botocore")):
+        try:
+            click.echo(f"{label} {installed(dist)}")
+        except PackageNotFoundError:
+            click.echo(f"{label} not installed")
+    click.echo(f"python {platform.python_version()}")
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True)
 def validate(paths: tuple[str, ...]) -> None:
     """Check policy files; every error, one line each."""
