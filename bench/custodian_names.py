@@ -45,12 +45,18 @@ def type_names(doc: dict, items: dict) -> set[str]:
 def names(doc: dict, version: str) -> dict:
     defs = doc["definitions"]
     types: dict[str, dict[str, list[str]]] = {}
+    aliases: dict[str, str] = {}
     for name, rdef in sorted(defs["resources"].items()):
         if not name.startswith("aws."):
             continue
         props: dict = {}
         for part in rdef["policy"].get("allOf", [rdef["policy"]]):
             props.update(part.get("properties", {}))
+        # Other names Custodian accepts for the type (besides `aws.x` and `x`).
+        for other in props.get("resource", {}).get("enum", []):
+            full = other if "." in other else f"aws.{other}"
+            if full != name:
+                aliases[full] = name
         types[name] = {"filters": sorted(type_names(doc, props.get("filters", {}).get("items", {}))),
                        "actions": sorted(type_names(doc, props.get("actions", {}).get("items", {})))}
     modes: set[str] = set()
@@ -64,7 +70,8 @@ def names(doc: dict, version: str) -> dict:
         for kind in ("filters", "actions"):
             t[kind] = [n for n in t[kind] if n not in common[kind]]
     return {"source": f"Cloud Custodian {version}, `custodian schema --json` (names only)",
-            "version": version, "modes": sorted(modes), "common": common, "resources": types}
+            "version": version, "modes": sorted(modes), "common": common, "resources": types,
+            "aliases": dict(sorted(aliases.items()))}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -96,8 +96,17 @@ def version() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-def validate(paths: tuple[str, ...]) -> None:
+@click.option("--custodian-compat", "compat", is_flag=True,
+              help="For a Cloud Custodian policy library: each policy, ready or what blocks it, and counts.")
+def validate(paths: tuple[str, ...], compat: bool) -> None:
     """Check policy files; every error, one line each."""
+    if compat:
+        from c7n_lite.custodian import compat_report
+        from c7n_lite.schema import load_policies
+        lines, blocked = compat_report(*load_policies(list(paths)))
+        for line in lines:
+            click.echo(line)
+        sys.exit(1 if blocked else 0)
     policies = load_or_exit(paths)
     click.echo(f"{len(policies)} policies valid")
 

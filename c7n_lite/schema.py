@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
+from c7n_lite import custodian
 from c7n_lite.errors import PolicyError
 from c7n_lite.filters.core import BOOLEAN_BLOCKS, FilterSpecError, normalize_filter
 from c7n_lite.loader import LineDict, LineList, expand_paths, parse_file
@@ -155,8 +156,9 @@ class _PolicyChecker:
         self.name = name if isinstance(name, str) else None
         self.errors: list[PolicyError] = []
 
-    def error(self, line: int | None, message: str) -> None:
-        self.errors.append(PolicyError(self.file, line or self.policy.line, self.name, message))
+    def error(self, line: int | None, message: str, cause: tuple[str, str] | None = None) -> None:
+        self.errors.append(PolicyError(self.file, line or self.policy.line, self.name, message,
+                                       cause or ("policy", message)))
 
     def run(self) -> list[PolicyError]:
         p = self.policy
@@ -178,8 +180,18 @@ class _PolicyChecker:
         from c7n_lite.policy import resource_type_for, resource_type_name
         rt = resource_type_for(resource)
         if rt is None:
-            self.error(line_of(p, "resource"),
-                       f"unknown resource {resource!r}{suggest(resource_type_name(resource), resources.names())}")
+            full = resource_type_name(resource)
+            alias = custodian.alias_of(full)
+            if alias is not None and alias in resources:
+                self.error(line_of(p, "resource"), f"unknown resource {resource!r}: Cloud Custodian's other "
+                           f"name for {alias}, which c7n_lite knows by that name only: write {alias!r}",
+                           ("resource", f"{full} (Custodian's other name for {alias})"))
+            elif custodian.has_resource(alias or full):
+                self.error(line_of(p, "resource"), f"unknown resource {resource!r}"
+                           + custodian.not_yet("resource type", full, resources.names()), ("resource", full))
+            else:
+                message = f"unknown resource {resource!r}{suggest(full, resources.names())}"
+                self.error(line_of(p, "resource"), message, ("invalid", message))
             return self.errors
         self.check_source(rt)
         if isinstance(p.get("filters"), list):
@@ -239,7 +251,7 @@ class _PolicyChecker:
                 continue
             cls = rt.filter_class(name)
             if cls is None:
-                self.error(line, f"unknown filter {name!r} for {rt.type}{suggest(name, rt.filter_names())}")
+                self.unknown_plugin(line, "filter", name, rt, rt.filter_names())
                 continue
             source = item if isinstance(item, dict) and "type" in item else data
             self.check_plugin(data, cls, f"filter {name!r}", rt.filter_names(), source, line)
@@ -257,28 +269,44 @@ class _PolicyChecker:
             name = item_data["type"]
             cls = rt.action_class(name)
             if cls is None:
-                self.error(line, f"unknown action {name!r} for {rt.type}{suggest(name, rt.action_names())}")
+                self.unknown_plugin(line, "action", name, rt, rt.action_names())
                 continue
             self.check_plugin(item_data, cls, f"action {name!r}", rt.action_names(), item, line)
             # Checks that need the resource type (e.g. mark-for-op's op must be one of its actions).
             in_context = getattr(cls, "check_for_resource", None)
             if in_context is not None:
                 for msg in in_context(item_data, rt):
-                    self.error(line, f"action {name!r}: {msg}")
+                    self.error(line, f"action {name!r}: {msg}", ("option", f"action {name!r}: {msg}"))
+
+    def unknown_plugin(self, line: int | None, kind: str, name: str, rt: type, supported: list[str]) -> None:
+        """A filter or action c7n_lite does not have: one Custodian has for this type, or a typo."""
+        message = f"unknown {kind} {name!r} for {rt.type}"
+        if name in custodian.plugin_names(f"{kind}s", rt.type):
+            self.error(line, message + custodian.not_yet(f"{kind} of {rt.type}", name, supported),
+                       (kind, f"{rt.type} {name}"))
+        else:
+            message += suggest(name, supported)
+            self.error(line, message, ("invalid", message))
 
     def check_plugin(self, data: dict, cls: type | None, what: str, names: list[str],
                      source: Any, line: int | None = None) -> None:
         if cls is None:
             mode_type = data.get("type")
-            self.error(line_of(source, "type"), f"unknown {what} type {mode_type!r}{suggest(mode_type, names)}")
+            message = f"unknown {what} type {mode_type!r}"
+            if what == "mode" and isinstance(mode_type, str) and custodian.has_mode(mode_type):
+                self.error(line_of(source, "type"), message + custodian.not_yet("mode", mode_type, names),
+                           ("mode", mode_type))
+            else:
+                message += suggest(mode_type, names)
+                self.error(line_of(source, "type"), message, ("invalid", message))
             return
         base_line = line or line_of(source, None)
         problems = _schema_errors(_validator(cls), data, what)
         for err_line, msg in problems:
-            self.error(err_line if source is data else base_line, msg)
+            self.error(err_line if source is data else base_line, msg, ("option", msg))
         if not problems:
             for msg in cls.check(data):
-                self.error(base_line, f"{what}: {msg}")
+                self.error(base_line, f"{what}: {msg}", ("option", f"{what}: {msg}"))
 
 
 def validate_document(data: Any, file: str) -> tuple[list[PolicySpec], list[PolicyError]]:
