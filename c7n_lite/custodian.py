@@ -64,6 +64,48 @@ def closest(name: str, supported: Iterable[str], family_only: bool = True) -> st
     return found[0] if found else None
 
 
+def suggest(word: object, choices: Iterable[str]) -> str:
+    found = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {found[0]!r}?)" if found else ""
+
+
+def unknown_resource(written: str, supported: Iterable[str]) -> tuple[str, tuple[str, str]]:
+    """The message for a resource type c7n_lite lacks (as written: 'rds-reserved' or
+    'aws.rds-reserved'), and its cause (see PolicyError.cause)."""
+    supported = list(supported)
+    full = written if "." in written else f"aws.{written}"
+    alias = alias_of(full)
+    if alias is not None and alias in supported:
+        return (f"unknown resource {written!r}: Cloud Custodian's other name for {alias}, which c7n_lite "
+                f"knows by that name only: write {alias!r}",
+                ("resource", f"{full} (Custodian's other name for {alias})"))
+    if has_resource(alias or full):
+        return f"unknown resource {written!r}" + not_yet("resource type", full, supported), ("resource", full)
+    message = f"unknown resource {written!r}{suggest(full, supported)}"
+    return message, ("invalid", message)
+
+
+def unknown_plugin(kind: str, name: str, resource_type: str,
+                   supported: Iterable[str]) -> tuple[str, tuple[str, str]]:
+    """The message for a filter or action (`kind`) a supported type lacks, and its cause."""
+    supported = list(supported)
+    message = f"unknown {kind} {name!r} for {resource_type}"
+    if name in plugin_names(f"{kind}s", resource_type):
+        return (message + not_yet(f"{kind} of {resource_type}", name, supported),
+                (kind, f"{resource_type} {name}"))
+    message += suggest(name, supported)
+    return message, ("invalid", message)
+
+
+def unknown_mode(name: object, supported: Iterable[str]) -> tuple[str, tuple[str, str]]:
+    supported = list(supported)
+    message = f"unknown mode type {name!r}"
+    if isinstance(name, str) and has_mode(name):
+        return message + not_yet("mode", name, supported), ("mode", name)
+    message += suggest(name, supported)
+    return message, ("invalid", message)
+
+
 def not_yet(what: str, name: str, supported: Iterable[str]) -> str:
     """': a Cloud Custodian <what> that c7n_lite does not support yet' (+ the closest supported)."""
     near = closest(name, supported, what == "resource type")

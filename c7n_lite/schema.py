@@ -6,7 +6,6 @@ CLI-only: a deployed Lambda never imports this module (nor jsonschema).
 """
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -14,10 +13,11 @@ from functools import cache
 from typing import Any
 
 from c7n_lite import custodian
+from c7n_lite.custodian import suggest
 from c7n_lite.errors import PolicyError
 from c7n_lite.filters.core import BOOLEAN_BLOCKS, FilterSpecError, normalize_filter
 from c7n_lite.loader import LineDict, LineList, expand_paths, parse_file
-from c7n_lite.registry import load_all, load_types, modes, resources
+from c7n_lite.registry import load_types, modes, resources
 
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*")  # matched whole (fullmatch)
 # A policy's name is its output directory's name (a file name: 255 bytes at most).
@@ -72,11 +72,6 @@ class PolicySpec:
     @property
     def name(self) -> str:
         return self.data["name"]
-
-
-def suggest(word: Any, choices: Iterable[str]) -> str:
-    found = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {found[0]!r}?)" if found else ""
 
 
 def line_of(container: Any, key: Any) -> int | None:
@@ -177,21 +172,10 @@ class _PolicyChecker:
         resource = p.get("resource")
         if not isinstance(resource, str):
             return self.errors
-        from c7n_lite.policy import resource_type_for, resource_type_name
+        from c7n_lite.policy import resource_type_for
         rt = resource_type_for(resource)
         if rt is None:
-            full = resource_type_name(resource)
-            alias = custodian.alias_of(full)
-            if alias is not None and alias in resources:
-                self.error(line_of(p, "resource"), f"unknown resource {resource!r}: Cloud Custodian's other "
-                           f"name for {alias}, which c7n_lite knows by that name only: write {alias!r}",
-                           ("resource", f"{full} (Custodian's other name for {alias})"))
-            elif custodian.has_resource(alias or full):
-                self.error(line_of(p, "resource"), f"unknown resource {resource!r}"
-                           + custodian.not_yet("resource type", full, resources.names()), ("resource", full))
-            else:
-                message = f"unknown resource {resource!r}{suggest(full, resources.names())}"
-                self.error(line_of(p, "resource"), message, ("invalid", message))
+            self.error(line_of(p, "resource"), *custodian.unknown_resource(resource, resources.names()))
             return self.errors
         self.check_source(rt)
         if isinstance(p.get("filters"), list):
@@ -280,25 +264,12 @@ class _PolicyChecker:
 
     def unknown_plugin(self, line: int | None, kind: str, name: str, rt: type, supported: list[str]) -> None:
         """A filter or action c7n_lite does not have: one Custodian has for this type, or a typo."""
-        message = f"unknown {kind} {name!r} for {rt.type}"
-        if name in custodian.plugin_names(f"{kind}s", rt.type):
-            self.error(line, message + custodian.not_yet(f"{kind} of {rt.type}", name, supported),
-                       (kind, f"{rt.type} {name}"))
-        else:
-            message += suggest(name, supported)
-            self.error(line, message, ("invalid", message))
+        self.error(line, *custodian.unknown_plugin(kind, name, rt.type, supported))
 
     def check_plugin(self, data: dict, cls: type | None, what: str, names: list[str],
                      source: Any, line: int | None = None) -> None:
         if cls is None:
-            mode_type = data.get("type")
-            message = f"unknown {what} type {mode_type!r}"
-            if what == "mode" and isinstance(mode_type, str) and custodian.has_mode(mode_type):
-                self.error(line_of(source, "type"), message + custodian.not_yet("mode", mode_type, names),
-                           ("mode", mode_type))
-            else:
-                message += suggest(mode_type, names)
-                self.error(line_of(source, "type"), message, ("invalid", message))
+            self.error(line_of(source, "type"), *custodian.unknown_mode(data.get("type"), names))
             return
         base_line = line or line_of(source, None)
         problems = _schema_errors(_validator(cls), data, what)
@@ -382,33 +353,8 @@ def _with_policy(error: PolicyError, data: Any) -> PolicyError:
     return replace(error, policy=name) if name else error
 
 
+
 def generate_schema() -> dict:
-    """The full JSON Schema of a policy file, from the registry."""
-    load_all()
-    definitions: dict[str, Any] = {}
-    policy_variants = []
-    for rname, rt in resources.items():
-        filters = [{"$ref": f"#/definitions/filters/{rname}/{n}"} for n in rt.filter_names()]
-        actions = [{"$ref": f"#/definitions/actions/{rname}/{n}"} for n in rt.action_names()]
-        for n in rt.filter_names():
-            definitions.setdefault("filters", {}).setdefault(rname, {})[n] = rt.filter_class(n).json_schema()
-        for n in rt.action_names():
-            definitions.setdefault("actions", {}).setdefault(rname, {})[n] = rt.action_class(n).json_schema()
-        props = dict(POLICY_SCHEMA_PROPERTIES)
-        props["resource"] = {"enum": [rname, rname.split(".", 1)[1]]}
-        props["filters"] = {"type": "array", "items": {"anyOf": [*filters, {"type": "object"}, {"type": "string"}]}}
-        props["actions"] = {"type": "array", "items": {"anyOf": [*actions, {"type": "string"}]}}
-        props["mode"] = {"anyOf": [{"$ref": f"#/definitions/modes/{m}"} for m in modes.names()]}
-        policy_variants.append({"type": "object", "additionalProperties": False,
-                                "required": ["name", "resource"], "properties": props})
-    definitions["modes"] = {m: cls.json_schema() for m, cls in modes.items()}
-    return {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": "c7n_lite policy file",
-        "type": "object",
-        "required": ["policies"],
-        "properties": {"policies": {"type": "array", "items": {"anyOf": policy_variants}},
-                       "vars": {"type": "object"}},
-        "additionalProperties": False,
-        "definitions": definitions,
-    }
+    """The full JSON Schema of a policy file (see c7n_lite.schema_json)."""
+    from c7n_lite.schema_json import generate_schema as generate
+    return generate()

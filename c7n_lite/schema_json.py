@@ -1,0 +1,90 @@
+"""The JSON Schema of a policy file, from the registry: `c7n-lite schema --json`.
+
+It serves editors too: YAML language servers (VS Code's YAML extension and
+others) read it from a `# yaml-language-server: $schema=...` line for
+completion, hover text and squiggles.  Each resource type is one alternative
+of a policy (its `resource` names it), with its filters and actions under
+definitions/resources/<type>; `schema aws.ec2 --json` is that part alone.
+CLI only.
+"""
+from __future__ import annotations
+
+import copy
+import inspect
+
+from c7n_lite.filters.core import BOOLEAN_BLOCKS
+from c7n_lite.registry import load_all, modes, resources
+
+SCHEMA_URI = "http://json-schema.org/draft-07/schema#"
+
+
+def summary(cls: type) -> str:
+    """The first paragraph of the class's own docstring, on one line."""
+    text = inspect.cleandoc(cls.__dict__.get("__doc__") or "")
+    return " ".join(text.split("\n\n")[0].split())
+
+
+def plugin_schema(cls: type, name: str) -> dict:
+    """The plugin's schema, its `type` the name it is registered as here (a class
+    registered under several names has one `type` attribute)."""
+    found = copy.deepcopy(cls.json_schema())
+    found.setdefault("properties", {})["type"] = {"enum": [name]}
+    if summary(cls):
+        found["description"] = summary(cls)
+    return found
+
+
+def resource_definitions(rt: type) -> dict:
+    """definitions/resources/<type>: its filters, actions, one filter item, and the policy."""
+    name = rt.type
+    base = f"#/definitions/resources/{name}"
+    filter_names = rt.filter_names()
+    action_names = rt.action_names()
+    plugins = [n for n in filter_names if n not in BOOLEAN_BLOCKS]
+    blocks = [{"type": "object", "additionalProperties": False, "required": [block],
+               "properties": {block: {"type": "array", "items": {"$ref": f"{base}/filter"}}}}
+              for block in BOOLEAN_BLOCKS if block in filter_names]
+    shorthand = {"type": "object", "minProperties": 1, "maxProperties": 1,
+                 "description": "A value filter in short: `Field: value` (e.g. `tag:Owner: absent`).",
+                 "not": {"anyOf": [{"required": [k]} for k in ("type", *BOOLEAN_BLOCKS)]}}
+    from c7n_lite.schema import POLICY_SCHEMA_PROPERTIES
+    props = copy.deepcopy(POLICY_SCHEMA_PROPERTIES)
+    props["resource"] = {"enum": [name, name.split(".", 1)[1]]}
+    if summary(rt):
+        props["resource"]["description"] = summary(rt)
+    props["filters"] = {"type": "array", "items": {"$ref": f"{base}/filter"}}
+    props["actions"] = {"type": "array", "items": {"anyOf": [
+        *({"$ref": f"{base}/actions/{n}"} for n in action_names),
+        *([{"enum": action_names}] if action_names else [])]}}
+    props["mode"] = {"$ref": "#/definitions/mode"}
+    return {
+        "filters": {n: plugin_schema(rt.filter_class(n), n) for n in plugins},
+        "actions": {n: plugin_schema(rt.action_class(n), n) for n in action_names},
+        "filter": {"anyOf": [*({"$ref": f"{base}/filters/{n}"} for n in plugins), *blocks, shorthand,
+                             {"enum": plugins}]},
+        "policy": {"type": "object", "additionalProperties": False, "required": ["name", "resource"],
+                   "properties": props},
+    }
+
+
+def generate_schema(only: list[str] | None = None) -> dict:
+    """The JSON Schema of a policy file; `only`: of policies on these resource types alone."""
+    load_all()
+    chosen = [(n, rt) for n, rt in sorted(resources.items()) if only is None or n in only]
+    mode_defs = {m: plugin_schema(cls, m) for m, cls in sorted(modes.items())}
+    return {
+        "$schema": SCHEMA_URI,
+        "title": "c7n_lite policy file" + (f" ({', '.join(only)})" if only else ""),
+        "type": "object",
+        "required": ["policies"],
+        "properties": {
+            "policies": {"type": "array", "items": {"anyOf": [
+                {"$ref": f"#/definitions/resources/{n}/policy"} for n, _ in chosen]}},
+            "vars": {"type": "object", "description": "Values YAML anchors in the policies refer to."}},
+        "additionalProperties": False,
+        "definitions": {
+            "resources": {n: resource_definitions(rt) for n, rt in chosen},
+            "modes": mode_defs,
+            "mode": {"anyOf": [{"$ref": f"#/definitions/modes/{m}"} for m in mode_defs]},
+        },
+    }
