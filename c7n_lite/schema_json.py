@@ -2,8 +2,8 @@
 
 It serves editors too: YAML language servers (VS Code's YAML extension and
 others) read it from a `# yaml-language-server: $schema=...` line for
-completion, hover text and squiggles.  Each resource type is one alternative
-of a policy (its `resource` names it), with its filters and actions under
+completion, hover text and squiggles.  A policy's `resource` selects (if/then)
+the definition of its type, with the type's filters and actions, under
 definitions/resources/<type>; `schema aws.ec2 --json` is that part alone.
 CLI only.
 """
@@ -67,6 +67,16 @@ def resource_definitions(rt: type) -> dict:
     }
 
 
+def policy_item(chosen: list[tuple[str, type]]) -> dict:
+    """A policy: its `resource` picks the definition that applies (if/then, so that an editor
+    checks and completes against that type's filters and actions only)."""
+    names = [alias for n, _ in chosen for alias in (n, n.split(".", 1)[1])]
+    return {"type": "object", "required": ["name", "resource"],
+            "properties": {"resource": {"enum": names}},
+            "allOf": [{"if": {"required": ["resource"], "properties": {"resource": {"enum": [n, n.split(".", 1)[1]]}}},
+                       "then": {"$ref": f"#/definitions/resources/{n}/policy"}} for n, _ in chosen]}
+
+
 def generate_schema(only: list[str] | None = None) -> dict:
     """The JSON Schema of a policy file; `only`: of policies on these resource types alone."""
     load_all()
@@ -78,8 +88,7 @@ def generate_schema(only: list[str] | None = None) -> dict:
         "type": "object",
         "required": ["policies"],
         "properties": {
-            "policies": {"type": "array", "items": {"anyOf": [
-                {"$ref": f"#/definitions/resources/{n}/policy"} for n, _ in chosen]}},
+            "policies": {"type": "array", "items": policy_item(chosen)},
             "vars": {"type": "object", "description": "Values YAML anchors in the policies refer to."}},
         "additionalProperties": False,
         "definitions": {
