@@ -38,6 +38,11 @@ def alias_of(name: str) -> str | None:
     return _names().get("aliases", {}).get(name)
 
 
+def aliases_of(name: str) -> list[str]:
+    """Custodian's other names for a type (aws.elastic-ip: aws.network-addr)."""
+    return sorted(a for a, t in _names().get("aliases", {}).items() if t == name)
+
+
 def plugin_names(kind: str, resource_type: str) -> set[str]:
     """Custodian's filter (kind 'filters') or action ('actions') names for a resource type."""
     data = _names()
@@ -75,10 +80,6 @@ def unknown_resource(written: str, supported: Iterable[str]) -> tuple[str, tuple
     supported = list(supported)
     full = written if "." in written else f"aws.{written}"
     alias = alias_of(full)
-    if alias is not None and alias in supported:
-        return (f"unknown resource {written!r}: Cloud Custodian's other name for {alias}, which c7n_lite "
-                f"knows by that name only: write {alias!r}",
-                ("resource", f"{full} (Custodian's other name for {alias})"))
     if has_resource(alias or full):
         return f"unknown resource {written!r}" + not_yet("resource type", full, supported), ("resource", full)
     message = f"unknown resource {written!r}{suggest(full, supported)}"

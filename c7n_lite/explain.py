@@ -54,8 +54,8 @@ def resolve(path: str | None) -> Answer:
         written, rest = f"aws.{parts[1]}", parts[2:]
     else:
         written, rest = parts[0], parts[1:]
-    from c7n_lite.policy import resource_type_for
-    rt = resource_type_for(written)
+    from c7n_lite.policy import resource_type_for, resource_type_name
+    rt = resource_type_for(written) or resource_type_for(custodian.alias_of(resource_type_name(written)) or "-")
     if rt is None:
         raise PathError(custodian.unknown_resource(written, resources.names())[0])
     if not rest:

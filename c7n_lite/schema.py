@@ -172,8 +172,14 @@ class _PolicyChecker:
         resource = p.get("resource")
         if not isinstance(resource, str):
             return self.errors
-        from c7n_lite.policy import resource_type_for
+        from c7n_lite.policy import resource_type_for, resource_type_name
         rt = resource_type_for(resource)
+        alias = custodian.alias_of(resource_type_name(resource)) if rt is None else None
+        if alias is not None and resource_type_for(alias) is not None:
+            # Custodian's other name for a type (network-addr: aws.elastic-ip) means that type:
+            # the policy runs (and is deployed) under the type's own name.
+            p["resource"] = alias
+            rt = resource_type_for(alias)
         if rt is None:
             self.error(line_of(p, "resource"), *custodian.unknown_resource(resource, resources.names()))
             return self.errors

@@ -34,6 +34,12 @@ def plugin_schema(cls: type, name: str) -> dict:
     return found
 
 
+def resource_names(name: str) -> list[str]:
+    """What a policy's `resource` may say for the type: aws.x, x, and Custodian's other names."""
+    from c7n_lite.custodian import aliases_of
+    return [spelling for full in (name, *aliases_of(name)) for spelling in (full, full.split(".", 1)[1])]
+
+
 def resource_definitions(rt: type) -> dict:
     """definitions/resources/<type>: its filters, actions, one filter item, and the policy."""
     name = rt.type
@@ -49,7 +55,7 @@ def resource_definitions(rt: type) -> dict:
                  "not": {"anyOf": [{"required": [k]} for k in ("type", *BOOLEAN_BLOCKS)]}}
     from c7n_lite.schema import POLICY_SCHEMA_PROPERTIES
     props = copy.deepcopy(POLICY_SCHEMA_PROPERTIES)
-    props["resource"] = {"enum": [name, name.split(".", 1)[1]]}
+    props["resource"] = {"enum": resource_names(name)}
     if summary(rt):
         props["resource"]["description"] = summary(rt)
     props["filters"] = {"type": "array", "items": {"$ref": f"{base}/filter"}}
@@ -70,10 +76,10 @@ def resource_definitions(rt: type) -> dict:
 def policy_item(chosen: list[tuple[str, type]]) -> dict:
     """A policy: its `resource` picks the definition that applies (if/then, so that an editor
     checks and completes against that type's filters and actions only)."""
-    names = [alias for n, _ in chosen for alias in (n, n.split(".", 1)[1])]
+    names = [spelling for n, _ in chosen for spelling in resource_names(n)]
     return {"type": "object", "required": ["name", "resource"],
             "properties": {"resource": {"enum": names}},
-            "allOf": [{"if": {"required": ["resource"], "properties": {"resource": {"enum": [n, n.split(".", 1)[1]]}}},
+            "allOf": [{"if": {"required": ["resource"], "properties": {"resource": {"enum": resource_names(n)}}},
                        "then": {"$ref": f"#/definitions/resources/{n}/policy"}} for n, _ in chosen]}
 
 

@@ -179,3 +179,8 @@ def test_the_docs_say_how_to_wire_the_schema_into_an_editor():
     assert "# yaml-language-server: $schema=" in editor
     assert "(editor.md)" in (ROOT / "docs" / "index.md").read_text()
     assert Path(ROOT / "docs" / "editor.md").exists()
+
+
+def test_custodians_other_names_for_a_type_are_in_the_exported_schema(exported):
+    assert exported.is_valid({"policies": [{"name": "a", "resource": "network-addr",
+                                            "filters": [{"AssociationId": "absent"}]}]})
