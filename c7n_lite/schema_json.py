@@ -40,6 +40,13 @@ def resource_names(name: str) -> list[str]:
     return [spelling for full in (name, *aliases_of(name)) for spelling in (full, full.split(".", 1)[1])]
 
 
+def names_first(names: list[str]) -> dict:
+    """A mapping's `type` must be one of `names`: said on its own, an editor reports a misspelt
+    name with the names it could be, not with the first alternative's."""
+    return {"if": {"type": "object", "required": ["type"]},
+            "then": {"properties": {"type": {"enum": names}}}}
+
+
 def resource_definitions(rt: type) -> dict:
     """definitions/resources/<type>: its filters, actions, one filter item, and the policy."""
     name = rt.type
@@ -61,13 +68,13 @@ def resource_definitions(rt: type) -> dict:
     props["filters"] = {"type": "array", "items": {"$ref": f"{base}/filter"}}
     props["actions"] = {"type": "array", "items": {"anyOf": [
         *({"$ref": f"{base}/actions/{n}"} for n in action_names),
-        *([{"enum": action_names}] if action_names else [])]}}
+        *([{"enum": action_names}] if action_names else [])], **names_first(action_names)}}
     props["mode"] = {"$ref": "#/definitions/mode"}
     return {
         "filters": {n: plugin_schema(rt.filter_class(n), n) for n in plugins},
         "actions": {n: plugin_schema(rt.action_class(n), n) for n in action_names},
         "filter": {"anyOf": [*({"$ref": f"{base}/filters/{n}"} for n in plugins), *blocks, shorthand,
-                             {"enum": plugins}]},
+                             {"enum": plugins}], **names_first(plugins)},
         "policy": {"type": "object", "additionalProperties": False, "required": ["name", "resource"],
                    "properties": props},
     }
