@@ -81,9 +81,32 @@ def main() -> None:
 
 
 @main.command()
+def version() -> None:
+    """Versions of c7n_lite and of the AWS libraries it calls."""
+    import platform
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+    for label, dist in (("c7n_lite", "c7n-lite"), ("boto3", "boto3"), ("botocore", "botocore")):
+        try:
+            click.echo(f"{label} {installed(dist)}")
+        except PackageNotFoundError:
+            click.echo(f"{label} not installed")
+    click.echo(f"python {platform.python_version()}")
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True)
-def validate(paths: tuple[str, ...]) -> None:
+@click.option("--custodian-compat", "compat", is_flag=True,
+              help="For a Cloud Custodian policy library: each policy, ready or what blocks it, and counts.")
+def validate(paths: tuple[str, ...], compat: bool) -> None:
     """Check policy files; every error, one line each."""
+    if compat:
+        from c7n_lite.custodian import compat_report
+        from c7n_lite.schema import load_policies
+        lines, blocked = compat_report(*load_policies(list(paths)))
+        for line in lines:
+            click.echo(line)
+        sys.exit(1 if blocked else 0)
     policies = load_or_exit(paths)
     click.echo(f"{len(policies)} policies valid")
 
@@ -179,24 +202,23 @@ def _restore_interrupt(previous: Any) -> None:
 
 
 @main.command()
-@click.argument("resource", required=False)
-@click.option("--json", "as_json", is_flag=True, help="The full JSON Schema.")
-def schema(resource: str | None, as_json: bool) -> None:
-    """List resources, or a resource's filters and actions; --json for the JSON Schema."""
-    from c7n_lite.registry import load_all, resources
-    load_all()
+@click.argument("path", required=False)
+@click.option("--json", "as_json", is_flag=True,
+              help="The JSON Schema (of PATH's part only when given); an editor's YAML language server reads it.")
+@click.option("--modes", "list_modes", is_flag=True, help="The execution modes (as `schema mode`).")
+def schema(path: str | None, as_json: bool, list_modes: bool) -> None:
+    """What the policy language offers, by Custodian's dotted paths: `schema` (resource types),
+    `schema aws.ec2`, `schema aws.ec2.filters`, `schema aws.ec2.filters.value`,
+    `schema aws.ec2.actions.stop`, `schema --modes`, `schema mode.cloudtrail`."""
+    from c7n_lite.explain import PathError, render, resolve
+    from c7n_lite.explain import as_json as part
+    try:
+        answer = resolve("mode" if list_modes and not path else path)
+    except PathError as exc:
+        fail([str(exc)])
     if as_json:
         from c7n_lite.output import dumps
-        from c7n_lite.schema import generate_schema
-        click.echo(dumps(generate_schema()))
+        click.echo(dumps(part(answer)))
         return
-    if not resource:
-        for name in resources.names():
-            click.echo(name)
-        return
-    from c7n_lite.policy import resource_type_for
-    rt = resource_type_for(resource)
-    if rt is None:
-        from c7n_lite.schema import suggest
-        fail([f"unknown resource {resource!r}{suggest(resource, resources.names())}"])
-    click.echo(f"{rt.type}\n  filters: {', '.join(rt.filter_names())}\n  actions: {', '.join(rt.action_names())}")
+    for line in render(answer):
+        click.echo(line)

@@ -1,7 +1,7 @@
 """Errors a user sees: one line each, naming the file, the line and the policy."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from c7n_lite.textsafe import safe
 
@@ -12,6 +12,10 @@ class PolicyError:
     line: int | None
     policy: str | None
     message: str
+    # What kind of problem it is, for `validate --custodian-compat`: (kind, what), kind one of
+    # resource / filter / action / mode (a Cloud Custodian name c7n_lite does not support yet),
+    # option (of a known filter, action or mode), invalid (not a Custodian name either), policy.
+    cause: tuple[str, str] | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -6,17 +6,18 @@ CLI-only: a deployed Lambda never imports this module (nor jsonschema).
 """
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
+from c7n_lite import custodian
+from c7n_lite.custodian import suggest
 from c7n_lite.errors import PolicyError
 from c7n_lite.filters.core import BOOLEAN_BLOCKS, FilterSpecError, normalize_filter
 from c7n_lite.loader import LineDict, LineList, expand_paths, parse_file
-from c7n_lite.registry import load_all, load_types, modes, resources
+from c7n_lite.registry import load_types, modes, resources
 
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*")  # matched whole (fullmatch)
 # A policy's name is its output directory's name (a file name: 255 bytes at most).
@@ -71,11 +72,6 @@ class PolicySpec:
     @property
     def name(self) -> str:
         return self.data["name"]
-
-
-def suggest(word: Any, choices: Iterable[str]) -> str:
-    found = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {found[0]!r}?)" if found else ""
 
 
 def line_of(container: Any, key: Any) -> int | None:
@@ -155,8 +151,9 @@ class _PolicyChecker:
         self.name = name if isinstance(name, str) else None
         self.errors: list[PolicyError] = []
 
-    def error(self, line: int | None, message: str) -> None:
-        self.errors.append(PolicyError(self.file, line or self.policy.line, self.name, message))
+    def error(self, line: int | None, message: str, cause: tuple[str, str] | None = None) -> None:
+        self.errors.append(PolicyError(self.file, line or self.policy.line, self.name, message,
+                                       cause or ("policy", message)))
 
     def run(self) -> list[PolicyError]:
         p = self.policy
@@ -177,9 +174,14 @@ class _PolicyChecker:
             return self.errors
         from c7n_lite.policy import resource_type_for, resource_type_name
         rt = resource_type_for(resource)
+        alias = custodian.alias_of(resource_type_name(resource)) if rt is None else None
+        if alias is not None and resource_type_for(alias) is not None:
+            # Custodian's other name for a type (network-addr: aws.elastic-ip) means that type:
+            # the policy runs (and is deployed) under the type's own name.
+            p["resource"] = alias
+            rt = resource_type_for(alias)
         if rt is None:
-            self.error(line_of(p, "resource"),
-                       f"unknown resource {resource!r}{suggest(resource_type_name(resource), resources.names())}")
+            self.error(line_of(p, "resource"), *custodian.unknown_resource(resource, resources.names()))
             return self.errors
         self.check_source(rt)
         if isinstance(p.get("filters"), list):
@@ -239,7 +241,7 @@ class _PolicyChecker:
                 continue
             cls = rt.filter_class(name)
             if cls is None:
-                self.error(line, f"unknown filter {name!r} for {rt.type}{suggest(name, rt.filter_names())}")
+                self.unknown_plugin(line, "filter", name, rt, rt.filter_names())
                 continue
             source = item if isinstance(item, dict) and "type" in item else data
             self.check_plugin(data, cls, f"filter {name!r}", rt.filter_names(), source, line)
@@ -257,28 +259,31 @@ class _PolicyChecker:
             name = item_data["type"]
             cls = rt.action_class(name)
             if cls is None:
-                self.error(line, f"unknown action {name!r} for {rt.type}{suggest(name, rt.action_names())}")
+                self.unknown_plugin(line, "action", name, rt, rt.action_names())
                 continue
             self.check_plugin(item_data, cls, f"action {name!r}", rt.action_names(), item, line)
             # Checks that need the resource type (e.g. mark-for-op's op must be one of its actions).
             in_context = getattr(cls, "check_for_resource", None)
             if in_context is not None:
                 for msg in in_context(item_data, rt):
-                    self.error(line, f"action {name!r}: {msg}")
+                    self.error(line, f"action {name!r}: {msg}", ("option", f"action {name!r}: {msg}"))
+
+    def unknown_plugin(self, line: int | None, kind: str, name: str, rt: type, supported: list[str]) -> None:
+        """A filter or action c7n_lite does not have: one Custodian has for this type, or a typo."""
+        self.error(line, *custodian.unknown_plugin(kind, name, rt.type, supported))
 
     def check_plugin(self, data: dict, cls: type | None, what: str, names: list[str],
                      source: Any, line: int | None = None) -> None:
         if cls is None:
-            mode_type = data.get("type")
-            self.error(line_of(source, "type"), f"unknown {what} type {mode_type!r}{suggest(mode_type, names)}")
+            self.error(line_of(source, "type"), *custodian.unknown_mode(data.get("type"), names))
             return
         base_line = line or line_of(source, None)
         problems = _schema_errors(_validator(cls), data, what)
         for err_line, msg in problems:
-            self.error(err_line if source is data else base_line, msg)
+            self.error(err_line if source is data else base_line, msg, ("option", msg))
         if not problems:
             for msg in cls.check(data):
-                self.error(base_line, f"{what}: {msg}")
+                self.error(base_line, f"{what}: {msg}", ("option", f"{what}: {msg}"))
 
 
 def validate_document(data: Any, file: str) -> tuple[list[PolicySpec], list[PolicyError]]:
@@ -354,33 +359,8 @@ def _with_policy(error: PolicyError, data: Any) -> PolicyError:
     return replace(error, policy=name) if name else error
 
 
+
 def generate_schema() -> dict:
-    """The full JSON Schema of a policy file, from the registry."""
-    load_all()
-    definitions: dict[str, Any] = {}
-    policy_variants = []
-    for rname, rt in resources.items():
-        filters = [{"$ref": f"#/definitions/filters/{rname}/{n}"} for n in rt.filter_names()]
-        actions = [{"$ref": f"#/definitions/actions/{rname}/{n}"} for n in rt.action_names()]
-        for n in rt.filter_names():
-            definitions.setdefault("filters", {}).setdefault(rname, {})[n] = rt.filter_class(n).json_schema()
-        for n in rt.action_names():
-            definitions.setdefault("actions", {}).setdefault(rname, {})[n] = rt.action_class(n).json_schema()
-        props = dict(POLICY_SCHEMA_PROPERTIES)
-        props["resource"] = {"enum": [rname, rname.split(".", 1)[1]]}
-        props["filters"] = {"type": "array", "items": {"anyOf": [*filters, {"type": "object"}, {"type": "string"}]}}
-        props["actions"] = {"type": "array", "items": {"anyOf": [*actions, {"type": "string"}]}}
-        props["mode"] = {"anyOf": [{"$ref": f"#/definitions/modes/{m}"} for m in modes.names()]}
-        policy_variants.append({"type": "object", "additionalProperties": False,
-                                "required": ["name", "resource"], "properties": props})
-    definitions["modes"] = {m: cls.json_schema() for m, cls in modes.items()}
-    return {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": "c7n_lite policy file",
-        "type": "object",
-        "required": ["policies"],
-        "properties": {"policies": {"type": "array", "items": {"anyOf": policy_variants}},
-                       "vars": {"type": "object"}},
-        "additionalProperties": False,
-        "definitions": definitions,
-    }
+    """The full JSON Schema of a policy file (see c7n_lite.schema_json)."""
+    from c7n_lite.schema_json import generate_schema as generate
+    return generate()

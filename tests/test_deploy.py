@@ -177,3 +177,27 @@ def test_gc_leaves_what_is_not_ours(cli, write_policies, server, aws):
     result = cli("gc", write_policies(policies()))
     assert "nothing to remove" in result.output
     assert writes(server) == []
+
+
+def test_package_and_deploy_show_one_sha256_in_hex(cli, write_policies, server, tmp_path, aws):
+    path = write_policies(policies())
+    zip_path = str(tmp_path / "p.zip")
+    packaged = cli("package", "-p", "ec2-untagged", "-o", zip_path, path)
+    assert packaged.exit_code == 0, packaged.output
+    with open(zip_path, "rb") as f:
+        hexdigest = hashlib.sha256(f.read()).hexdigest()
+    assert packaged.output.strip().endswith(f"sha256 {hexdigest}")
+    planned = cli("deploy", "--dryrun", "-p", "ec2-untagged", path)
+    assert planned.exit_code == 0, planned.output
+    assert f"bytes, sha256 {hexdigest})" in planned.output
+    assert cli("deploy", "-p", "ec2-untagged", path).exit_code == 0
+    # a changed filter: the upload names the deployed code and the new one, both in hex
+    changed = write_policies(policies(state="stopped").replace('"tag:Owner": absent', '"tag:Team": absent'),
+                             "changed.yml")
+    result = cli("deploy", "--dryrun", "-p", "ec2-untagged", changed)
+    assert result.exit_code == 0, result.output
+    with open(zip_path, "rb") as f:
+        old = hashlib.sha256(f.read()).hexdigest()
+    assert f"(sha256 {old} → " in result.output
+    assert "=" not in result.output.split("(sha256 ", 1)[1].split(",")[0]
+

@@ -88,7 +88,8 @@ def test_archive_is_reproducible_and_holds_only_what_the_policy_needs(cli, write
             "c7n_lite/modes/cloudtrail.py"} <= set(names)
     # no CLI, validation or unrelated plugins
     for absent in ("c7n_lite/cli.py", "c7n_lite/schema.py", "c7n_lite/loader.py", "c7n_lite/resources/redshift.py",
-                   "c7n_lite/modes/periodic.py", "c7n_lite/deploy/archive.py"):
+                   "c7n_lite/modes/periodic.py", "c7n_lite/deploy/archive.py", "c7n_lite/custodian_names.json",
+                   "c7n_lite/custodian.py"):
         assert absent not in names
     assert config["modules"] == ["c7n_lite.actions.autotag", "c7n_lite.filters.value",
                                  "c7n_lite.modes.cloudtrail", "c7n_lite.resources.ec2"]

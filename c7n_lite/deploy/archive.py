@@ -35,12 +35,13 @@ class Archive:
     modules: tuple[str, ...]
 
     @property
-    def sha256(self) -> str:
-        """As Lambda reports it (CodeSha256): base64 of the digest."""
+    def code_sha256(self) -> str:
+        """As Lambda reports it (CodeSha256): base64 of the digest.  Compared, never shown."""
         return base64.b64encode(hashlib.sha256(self.data).digest()).decode()
 
     @property
     def hexdigest(self) -> str:
+        """The sha256 every command shows (as `sha256sum` prints it)."""
         return hashlib.sha256(self.data).hexdigest()
 
     @property

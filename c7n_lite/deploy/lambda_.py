@@ -5,6 +5,7 @@ CodeSha256; configuration is sent only when a field we set differs.
 """
 from __future__ import annotations
 
+import base64
 import json
 
 from c7n_lite.actions.core import ApiCall
@@ -32,6 +33,14 @@ def get_function(session: AwsSession, name: str) -> dict | None:
         raise
 
 
+def hex_sha256(code_sha256: str | None) -> str:
+    """Lambda's CodeSha256 (base64 of the digest) in hex, as `package` and `deploy` show every sha256."""
+    try:
+        return base64.b64decode(code_sha256 or "", validate=True).hex() or "none"
+    except (ValueError, TypeError):
+        return str(code_sha256)
+
+
 def plan_function(session: AwsSession, target: Target) -> tuple[list[ApiCall], bool]:
     """The calls to converge the function, and whether it exists already."""
     name = target.function_name
@@ -43,13 +52,13 @@ def plan_function(session: AwsSession, target: Target) -> tuple[list[ApiCall], b
         params.update({"Code": {"ZipFile": archive.data}, "Tags": target.tags, "Publish": False})
         return [ApiCall("lambda", "create_function", params, [target.name],
                         f"create function {name} ({wanted['Runtime']}, {wanted['MemorySize']} MB, "
-                        f"{wanted['Timeout']} s; archive {archive.size} bytes, sha256 {archive.sha256})")], False
+                        f"{wanted['Timeout']} s; archive {archive.size} bytes, sha256 {archive.hexdigest})")], False
     calls = []
     config = current["Configuration"]
-    if config.get("CodeSha256") != archive.sha256:
+    if config.get("CodeSha256") != archive.code_sha256:
         calls.append(ApiCall("lambda", "update_function_code", {"FunctionName": name, "ZipFile": archive.data},
-                             [target.name], f"upload code of {name} (sha256 {config.get('CodeSha256')} → "
-                                            f"{archive.sha256}, {archive.size} bytes)"))
+                             [target.name], f"upload code of {name} (sha256 {hex_sha256(config.get('CodeSha256'))} → "
+                                            f"{archive.hexdigest}, {archive.size} bytes)"))
     have = _current_config(config)
     changed = sorted(k for k in wanted if k != "FunctionName" and have.get(k) != wanted[k])
     if changed:

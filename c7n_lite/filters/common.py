@@ -17,7 +17,8 @@ class TagCount(Filter):
     """The number of the resource's tags, besides the `aws:` ones, compared
     with `count` (10 by default) under `op` (`gte` by default)."""
 
-    schema = {"count": {"type": "integer", "minimum": 0}, "op": {"enum": sorted(OPERATORS)}}
+    schema = {"count": {"type": "integer", "minimum": 0, "default": 10},
+              "op": {"enum": sorted(OPERATORS), "default": "gte"}}
     reads = ("Tags",)
 
     @classmethod
