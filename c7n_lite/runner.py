@@ -47,12 +47,16 @@ def run_policies(policies: list[dict], output_dir: str, regions: list[str], dryr
                  denied_reads_warn: bool = False,
                  on_result: Callable[[PolicyRun], None] | None = None,
                  workers: int = DEFAULT_WORKERS,
-                 publish: Callable[[Path], None] | None = None) -> list[PolicyRun]:
-    """Run each policy in each region of one account (see `run_units`)."""
+                 publish: Callable[[Path], None] | None = None,
+                 account_id: str | None = None) -> list[PolicyRun]:
+    """Run each policy in each region of one account (see `run_units`).  `account_id`:
+    the account, when already known (the CLI's credentials check), not asked again."""
     units = []
     for region in regions:
         session = AwsSession(region, profile=profile, endpoint_url=endpoint_url, dryrun=dryrun,
                              run_regions=tuple(regions))
+        if account_id:
+            session._account_id = account_id
         root = Path(output_dir) / region if len(regions) > 1 else Path(output_dir)
         units.append(Unit(session, root, policies, publish=publish))
     return run_units(units, dryrun, denied_reads_warn, on_result, workers)
