@@ -134,7 +134,7 @@ def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[st
         if server is not None:
             server.stop()
         fail([str(exc)], code=2)
-    summary = Summary(policies, dryrun)
+    summary = Summary(policies, dryrun, run_regions)
     local_dir, publish, staging = output_dir, None, None
     if output_dir.startswith("s3://"):
         import tempfile
