@@ -2,6 +2,7 @@
 package, deploy, gc, invoke and report."""
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import importlib
 import logging
@@ -134,7 +135,6 @@ def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[st
         if server is not None:
             server.stop()
         fail([str(exc)], code=2)
-    summary = Summary(policies, dryrun, run_regions)
     local_dir, publish, staging = output_dir, None, None
     if output_dir.startswith("s3://"):
         import tempfile
@@ -146,13 +146,18 @@ def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[st
             publish = S3Sink(output_dir, staging.name, profile, endpoint).publish
         except ValueError as exc:
             fail([str(exc)])
+    from c7n_lite.progress import for_run
+    display = for_run(len(policies) * len(run_regions))   # None off a terminal: plain lines as they come
+    summary = Summary(policies, dryrun, run_regions, defer=display is not None)
     previous = _stop_on_interrupt()
     try:
-        runs = run_policies(policies, local_dir, run_regions, dryrun,
-                            endpoint_url=endpoint, profile=profile, denied_reads_warn=denied_reads == "warn",
-                            account_id=account_id,
-                            on_result=summary.line, workers=jobs or DEFAULT_WORKERS, publish=publish)
+        with display or contextlib.nullcontext():
+            runs = run_policies(policies, local_dir, run_regions, dryrun,
+                                endpoint_url=endpoint, profile=profile, denied_reads_warn=denied_reads == "warn",
+                                account_id=account_id, on_result=summary.line, workers=jobs or DEFAULT_WORKERS,
+                                publish=publish, watch=display.watch if display else None)
     finally:
+        summary.flush()   # the table, where the display was
         _restore_interrupt(previous)
         if server is not None:
             server.stop()
