@@ -2,6 +2,7 @@
 package, deploy, gc, invoke and report."""
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import importlib
 import logging
@@ -36,14 +37,14 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
 
-def fail(lines: list[Any]) -> None:
+def fail(lines: list[Any], code: int = 1) -> None:
     """Each line on stderr (control characters escaped; a multi-line text, such as a
-    subprocess's stderr, line by line), then exit 1."""
+    subprocess's stderr, line by line), then exit `code` (1; 2 for credentials and regions)."""
     from c7n_lite.textsafe import safe
     for line in lines:
         for part in str(line).splitlines() or [""]:
             click.echo(safe(part), err=True)
-    sys.exit(1)
+    sys.exit(code)
 
 
 def load_or_exit(paths: tuple[str, ...], names: tuple[str, ...] = ()) -> list[dict]:
@@ -136,6 +137,11 @@ def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[st
     from c7n_lite.summary import Summary
     endpoint = None
     server = None
+    from c7n_lite.preflight import PreflightError, check_regions
+    try:
+        check_regions(regions)  # before the sandbox starts or anything is called
+    except PreflightError as exc:
+        fail([str(exc)], code=2)
     if sandbox:
         from c7n_lite.sandbox import SandboxUnavailable, start_sandbox
         try:
@@ -144,14 +150,14 @@ def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[st
             fail([f"sandbox: {exc}"])
         endpoint = server.endpoint
         click.echo(f"sandbox: demo account {server.account_id} at {endpoint}", err=True)
-    from c7n_lite.regions import RegionError, resolve
+    from c7n_lite.preflight import PreflightError, preflight_run
     try:
-        run_regions = resolve(list(regions) or [default_region()], default_region(), profile, endpoint)
-    except RegionError as exc:
+        run_regions, account_id = preflight_run(list(regions) or [default_region()], default_region(), profile,
+                                                endpoint, sandbox)
+    except PreflightError as exc:
         if server is not None:
             server.stop()
-        fail([str(exc)])
-    summary = Summary(policies, dryrun)
+        fail([str(exc)], code=2)
     local_dir, publish, staging = output_dir, None, None
     if output_dir.startswith("s3://"):
         import tempfile
@@ -163,12 +169,18 @@ def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[st
             publish = S3Sink(output_dir, staging.name, profile, endpoint).publish
         except ValueError as exc:
             fail([str(exc)])
+    from c7n_lite.progress import for_run
+    display = for_run(len(policies) * len(run_regions))   # None off a terminal: plain lines as they come
+    summary = Summary(policies, dryrun, run_regions, defer=display is not None)
     previous = _stop_on_interrupt()
     try:
-        runs = run_policies(policies, local_dir, run_regions, dryrun,
-                            endpoint_url=endpoint, profile=profile, denied_reads_warn=denied_reads == "warn",
-                            on_result=summary.line, workers=jobs or DEFAULT_WORKERS, publish=publish)
+        with display or contextlib.nullcontext():
+            runs = run_policies(policies, local_dir, run_regions, dryrun,
+                                endpoint_url=endpoint, profile=profile, denied_reads_warn=denied_reads == "warn",
+                                account_id=account_id, on_result=summary.line, workers=jobs or DEFAULT_WORKERS,
+                                publish=publish, watch=display.watch if display else None)
     finally:
+        summary.flush()   # the table, where the display was
         _restore_interrupt(previous)
         if server is not None:
             server.stop()

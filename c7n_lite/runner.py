@@ -28,6 +28,8 @@ def default_region() -> str:
 
 
 DEFAULT_WORKERS = int(os.environ.get("C7N_LITE_WORKERS", "8"))
+# Entered around each policy run: watch(policy data, unit).
+Watch = Callable[[dict, "Unit"], contextlib.AbstractContextManager]
 
 
 @dataclass
@@ -47,26 +49,31 @@ def run_policies(policies: list[dict], output_dir: str, regions: list[str], dryr
                  denied_reads_warn: bool = False,
                  on_result: Callable[[PolicyRun], None] | None = None,
                  workers: int = DEFAULT_WORKERS,
-                 publish: Callable[[Path], None] | None = None) -> list[PolicyRun]:
-    """Run each policy in each region of one account (see `run_units`)."""
+                 publish: Callable[[Path], None] | None = None,
+                 account_id: str | None = None, watch: Watch | None = None) -> list[PolicyRun]:
+    """Run each policy in each region of one account (see `run_units`).  `account_id`:
+    the account, when already known (the CLI's credentials check), not asked again."""
     units = []
     for region in regions:
         session = AwsSession(region, profile=profile, endpoint_url=endpoint_url, dryrun=dryrun,
                              run_regions=tuple(regions))
+        if account_id:
+            session._account_id = account_id
         root = Path(output_dir) / region if len(regions) > 1 else Path(output_dir)
         units.append(Unit(session, root, policies, publish=publish))
-    return run_units(units, dryrun, denied_reads_warn, on_result, workers)
+    return run_units(units, dryrun, denied_reads_warn, on_result, workers, watch)
 
 
 def run_units(units: list[Unit], dryrun: bool, denied_reads_warn: bool = False,
               on_result: Callable[[PolicyRun], None] | None = None,
-              workers: int = DEFAULT_WORKERS) -> list[PolicyRun]:
+              workers: int = DEFAULT_WORKERS, watch: Watch | None = None) -> list[PolicyRun]:
     """Run every unit's policies, up to `workers` at once: accounts and regions
     side by side, and within a unit its policies, which share one describe per
     type and one read per detail (the unit session's cache).  Results come
     back, and `on_result` hears of them, in a stable order (unit, then policy).
     After Ctrl-C (`STOP`) the policies under way finish their calls in flight
-    and no further policy starts."""
+    and no further policy starts.  `watch(data, unit)`, a context manager, is
+    entered around each policy run in its worker (a progress display)."""
     load_types(resource_type_name(str(p["resource"])) for u in units for p in u.policies)
     STOP.clear()
     clock = clock_from_env()
@@ -76,13 +83,14 @@ def run_units(units: list[Unit], dryrun: bool, denied_reads_warn: bool = False,
             after.result()  # an earlier policy acting on this type goes first
         if STOP.is_set():
             return None
-        skipped = skip_reason(data, unit.session)
-        if skipped:
-            run = PolicyRun(data["name"], data["resource"], unit.session.region, dryrun, skipped=skipped)
-        else:
-            run = run_one(data, unit.session, unit.root, dryrun, clock)
-            if unit.publish is not None:
-                publish_outputs(unit.publish, unit.root / data["name"], run)
+        with watch(data, unit) if watch is not None else contextlib.nullcontext():
+            skipped = skip_reason(data, unit.session)
+            if skipped:
+                run = PolicyRun(data["name"], data["resource"], unit.session.region, dryrun, skipped=skipped)
+            else:
+                run = run_one(data, unit.session, unit.root, dryrun, clock)
+                if unit.publish is not None:
+                    publish_outputs(unit.publish, unit.root / data["name"], run)
         run.denied_reads_warn = denied_reads_warn
         run.account = unit.account
         return run

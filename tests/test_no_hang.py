@@ -70,7 +70,21 @@ def silent(monkeypatch):
     server.stop()
 
 
-def test_a_policy_against_a_silent_endpoint_ends_with_an_error(moto_server, silent, cli, write_policies):
+def test_a_silent_endpoint_is_one_line_before_any_policy(moto_server, silent, cli, write_policies):
+    started = time.monotonic()
+    result = cli("run", "--dryrun", write_policies(POLICIES))
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        "cannot reach AWS STS to check the credentials: Read timeout on endpoint URL: "
+        f'"{silent.endpoint}/"']
+    assert not result.output_dir.exists()
+
+
+def test_a_policy_against_a_silent_endpoint_ends_with_an_error(moto_server, silent, cli, write_policies,
+                                                               monkeypatch):
+    # The credentials check is answered; every policy's calls meet the silent endpoint.
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_server.endpoint)
     started = time.monotonic()
     result = cli("run", "--dryrun", write_policies(POLICIES))
     elapsed = time.monotonic() - started
@@ -82,9 +96,8 @@ def test_a_policy_against_a_silent_endpoint_ends_with_an_error(moto_server, sile
         f"    error (resources): describing {rtype} failed: no answer within 1s (C7N_LITE_READ_TIMEOUT) "
         f"from {silent.endpoint}/: no further call made" for rtype in ("aws.sns", "aws.ebs")]
     assert "2 policies, 0 resources matched, 2 FAILED" in result.output
-    # Each policy is cut after its first timeout: the account lookup for
-    # metadata.json does not wait again.
-    assert result.metadata("topics")["account_id"] is None
+    # The account, known from the credentials check, is not asked again.
+    assert result.metadata("topics")["account_id"] == moto_server.account_id
 
 
 def test_clients_have_the_configured_timeouts(monkeypatch):

@@ -74,7 +74,7 @@ def test_a_file_that_cannot_be_written_is_recorded_and_the_run_goes_on(server, a
     assert f"    error (output): {message}" in result.output.splitlines()
     assert result.metadata("vols")["errors"] == [{"stage": "output", "error": message}]
     assert policy_line(result, "topics").rstrip().endswith("ok")
-    assert "2 policies, 1 resources matched, 1 FAILED" in result.output
+    assert "2 policies, 1 resource matched, 1 FAILED" in result.output
     assert not [p.name for p in (out / "vols").iterdir() if p.name.endswith(".tmp")]
 
 

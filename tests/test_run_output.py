@@ -12,6 +12,7 @@ import pytest
 from c7n_lite.actions.core import Action, ApiCall
 from c7n_lite.registry import actions
 from tests.conftest import REGION, ROOT
+from tests.run_helpers import summary_row
 from tests.write_detector import writes
 
 AMI = "ami-12c6146b"
@@ -105,13 +106,16 @@ def test_summary_has_one_line_per_policy(server, fleet, cli, write_policies):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     policy_lines = [line for line in lines if not line.startswith(" ")]
+    assert policy_lines[0].split() == ["POLICY", "RESOURCE", "REGION", "EVALUATED", "MATCHED", "ERRORED",
+                                       "TIME", "STATUS"]
     dev = [line for line in policy_lines if line.startswith("dev-instances ")]
     every = [line for line in policy_lines if line.startswith("all-instances ")]
     assert len(dev) == 1 and len(every) == 1
-    for line, matched in ((dev[0], 2), (every[0], 3)):
-        assert "aws.ec2" in line and REGION in line and line.rstrip().endswith("ok")
-        assert line.split("evaluated")[1].split()[0] == "3"
-        assert line.split("matched")[1].split()[0] == str(matched)
+    for name, matched in (("dev-instances", 2), ("all-instances", 3)):
+        row = summary_row(result.output, name)
+        # `resource: ec2` is shown as the type it is, aws.ec2
+        assert (row["RESOURCE"], row["REGION"], row["STATUS"]) == ("aws.ec2", REGION, "ok")
+        assert (row["EVALUATED"], row["MATCHED"], row["ERRORED"]) == ("3", str(matched), "0")
     assert policy_lines[-1].startswith("2 policies, 5 resources matched (dry run: nothing changed)")
     # the plan is shown under its policy
     assert any(line.strip().startswith("would stop:") for line in lines)
@@ -191,9 +195,9 @@ def test_a_failed_describe_is_an_error_not_an_empty_result(server, fleet, cli, w
         assert meta["errors"] and meta["errors"][0]["stage"] == "resources"
         assert "UnauthorizedOperation" in meta["errors"][0]["error"]
         assert not (result.output_dir / name / "resources.json").exists()
-        line = next(line for line in result.output.splitlines() if line.startswith(name + " "))
-        assert line.rstrip().endswith("FAILED")
-        assert line.split("evaluated")[1].split()[0] == "-"   # not "0": nothing is known
+        row = summary_row(result.output, name)
+        assert row["STATUS"] == "FAILED"
+        assert row["EVALUATED"] == row["MATCHED"] == "-"   # not "0": nothing is known
     assert "UnauthorizedOperation" in result.output
     assert "3 policies, 3 resources matched, 2 FAILED" in result.output
     assert "You are not authorized" in (result.output_dir / "dev-instances" / "custodian-run.log").read_text()

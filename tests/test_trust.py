@@ -10,6 +10,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from tests.run_helpers import summary_row
+
 S3_DENIED = ('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code>'
              '<Message>Access Denied</Message><RequestId>injected</RequestId></Error>')
 
@@ -73,8 +75,8 @@ def test_a_denied_acl_read_is_an_error_not_a_pass(server, buckets, cli, write_po
     [error] = meta["errors"]
     assert (error["operation"], error["error_code"], error["resources"]) == ("GetBucketAcl", "AccessDenied", 4)
     assert sorted(error["resource_ids"]) == ["private-1", "pub-1", "pub-2", "pub-3"]
-    line = next(x for x in denied.output.splitlines() if x.startswith("s3-acl-public-read "))
-    assert "errored    4" in line and line.rstrip().endswith("FAILED")
+    row = summary_row(denied.output, "s3-acl-public-read")
+    assert (row["ERRORED"], row["STATUS"]) == ("4", "FAILED")
     assert "4 resource(s) not evaluated: AccessDenied" in denied.output
 
 

@@ -11,7 +11,7 @@ from c7n_lite.cli import fail, load_or_exit, setup_logging
 from c7n_lite.textsafe import safe
 
 
-def _session(region: str | None, dryrun: bool):  # noqa: ANN202 - AwsSession, imported lazily
+def _session(region: str | None, dryrun: bool, profile: str | None = None):  # noqa: ANN202 - AwsSession
     from c7n_lite.aws.session import AwsSession
     from c7n_lite.regions import RegionError, check_region
     from c7n_lite.runner import default_region
@@ -19,8 +19,8 @@ def _session(region: str | None, dryrun: bool):  # noqa: ANN202 - AwsSession, im
     try:
         check_region(region)
     except RegionError as exc:
-        fail([str(exc)])
-    return AwsSession(region, dryrun=dryrun)
+        fail([str(exc)], code=2)
+    return AwsSession(region, profile=profile, dryrun=dryrun)
 
 
 def _aws_failure(command: str, exc: Exception) -> None:
@@ -87,15 +87,16 @@ def _report(results: list, verb: str) -> bool:
 @click.option("-d", "--dryrun", "--dry-run", is_flag=True, help="Show what would be created or changed.")
 @click.option("-r", "--region", help="Region (default: AWS_REGION / AWS_DEFAULT_REGION).")
 @click.option("-p", "--policy", "names", multiple=True, help="Only policies with this name (glob).")
+@click.option("--profile", help="AWS profile.")
 @click.option("-v", "--verbose", count=True)
 def deploy(paths: tuple[str, ...], dryrun: bool, region: str | None, names: tuple[str, ...],
-           verbose: int) -> None:
+           profile: str | None, verbose: int) -> None:
     """Deploy periodic and event policies as Lambda functions behind EventBridge rules."""
     setup_logging(verbose)
     policies = load_or_exit(paths, names)
     from c7n_lite.deploy.executor import execute
     from c7n_lite.deploy.planner import plan_deploy
-    session = _session(region, dryrun)
+    session = _session(region, dryrun, profile)
     try:
         plans = plan_deploy(policies, session)
     except _aws_errors() as exc:
@@ -114,14 +115,15 @@ def deploy(paths: tuple[str, ...], dryrun: bool, region: str | None, names: tupl
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-d", "--dryrun", "--dry-run", is_flag=True, help="Show what would be removed.")
 @click.option("-r", "--region", help="Region (default: AWS_REGION / AWS_DEFAULT_REGION).")
+@click.option("--profile", help="AWS profile.")
 @click.option("-v", "--verbose", count=True)
-def gc(paths: tuple[str, ...], dryrun: bool, region: str | None, verbose: int) -> None:
+def gc(paths: tuple[str, ...], dryrun: bool, region: str | None, profile: str | None, verbose: int) -> None:
     """Remove functions, rules and roles c7n-lite deployed for policies no longer in PATHS."""
     setup_logging(verbose)
     policies = load_or_exit(paths)
     from c7n_lite.deploy.executor import execute
     from c7n_lite.deploy.planner import plan_gc
-    session = _session(region, dryrun)
+    session = _session(region, dryrun, profile)
     try:
         plans = plan_gc(policies, session)
     except _aws_errors() as exc:
@@ -141,12 +143,14 @@ def gc(paths: tuple[str, ...], dryrun: bool, region: str | None, verbose: int) -
 @click.option("-e", "--event", "event_file", required=True, type=click.File("r"),
               help="The event (JSON), e.g. a saved CloudTrail event.")
 @click.option("-d", "--dryrun", "--dry-run", is_flag=True, help="Plan the actions, change nothing.")
-def invoke(paths: tuple[str, ...], name: str, event_file: click.utils.LazyFile, dryrun: bool) -> None:
+@click.option("--profile", help="AWS profile (the handler runs with its credentials).")
+def invoke(paths: tuple[str, ...], name: str, event_file: click.utils.LazyFile, dryrun: bool,
+           profile: str | None) -> None:
     """Run a policy's packaged handler locally for one event, in a clean interpreter,
     against the configured endpoint (AWS_ENDPOINT_URL)."""
     data = _one_policy(paths, name)
     event = _read_event(event_file)
-    _require_credentials()
+    _require_credentials(profile)
     from c7n_lite.deploy.archive import build
     from c7n_lite.deploy.invoke import InvokeError
     from c7n_lite.deploy.invoke import invoke as run_handler
@@ -160,6 +164,8 @@ def invoke(paths: tuple[str, ...], name: str, event_file: click.utils.LazyFile, 
     env = dict(os.environ)
     if dryrun:
         env["C7N_LITE_DRYRUN"] = "1"
+    if profile:
+        env["AWS_PROFILE"] = profile
     try:
         result = run_handler(build(data).data, event, env)
     except InvokeError as exc:
@@ -183,13 +189,13 @@ def _read_event(event_file: click.utils.LazyFile) -> dict:
     return event
 
 
-def _require_credentials() -> None:
+def _require_credentials(profile: str | None = None) -> None:
     """The handler runs in a subprocess with the environment's credentials: say so
     here, in one line, when there are none."""
     import boto3
     from botocore.exceptions import BotoCoreError
     try:
-        credentials = boto3.Session().get_credentials()
+        credentials = boto3.Session(profile_name=profile).get_credentials()
     except BotoCoreError as exc:
         _aws_failure("invoke", exc)
     if credentials is None:

@@ -73,6 +73,14 @@ def org_run(config: str, output_dir: str, policy_files: tuple[str, ...], regions
         _fail(f"{config}: no account matches the selection")
     policies = load_or_exit(policy_files, policy_names)
     endpoint = os.environ.get("AWS_ENDPOINT_URL") or None
+    # The caller's credentials (which assume each account's role) and every region,
+    # checked once: one line, not the same error for every account.
+    from c7n_lite.preflight import PreflightError, caller_account, check_regions
+    try:
+        check_regions([*regions, *(r for a in accounts for r in (a.regions or ()))])
+        caller_account(profile, (regions or ("us-east-1",))[0], endpoint)
+    except PreflightError as exc:
+        _fail(str(exc))
     local_dir, publish, staging = output_dir, None, None
     if output_dir.startswith("s3://"):
         import tempfile
