@@ -8,7 +8,7 @@ group) and `s3-read` (attached to `developers`); `orphan-policy` is attached
 nowhere.  Roles: `app-server` (an EC2 instance profile, used by the
 `secure-api` instance; `legacy-batch` is a profile nothing uses), `partner-audit` (trusted by another account, with an
 inline policy), `ops-shell` (AWS's AWSCloudShellFullAccess, also attached to
-`admins` and to alice).  No role has AWSSupportAccess.  A server certificate,
+`empty-group` and to alice).  No role has AWSSupportAccess.  A server certificate,
 `legacy-web-2012`, expired long ago (moto reports every one so).
 """
 from __future__ import annotations
@@ -136,7 +136,7 @@ def seed(endpoint: str, region: str) -> None:
     iam.create_role(RoleName="ops-shell", AssumeRolePolicyDocument=document(
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "sts:AssumeRole"}))
     iam.attach_role_policy(RoleName="ops-shell", PolicyArn=cloudshell)
-    iam.attach_group_policy(GroupName="admins", PolicyArn=cloudshell)
+    iam.attach_group_policy(GroupName="empty-group", PolicyArn=cloudshell)
     iam.attach_user_policy(UserName="alice-legacy", PolicyArn=cloudshell)
     iam.upload_server_certificate(ServerCertificateName="legacy-web-2012", CertificateBody=LEGACY_CERT,
                                   PrivateKey="(demo: no key)")

@@ -30,6 +30,7 @@ def seed(endpoint: str, region: str) -> None:
         "Policy": _queue_policy(region, "partner-inbound"), "MessageRetentionPeriod": "1209600",
         "SqsManagedSseEnabled": "false"})
     sqs.create_queue(QueueName="public-webhooks", tags={"Environment": "dev"}, Attributes={
+        "KmsMasterKeyId": "alias/aws/sqs",
         "Policy": json.dumps({"Version": "2012-10-17", "Statement": [
             {"Sid": "AnyoneSends", "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
              "Resource": f"arn:aws:sqs:{region}:{ACCOUNT}:public-webhooks"}]})})
