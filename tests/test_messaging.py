@@ -39,7 +39,7 @@ policies:
   - name: all-queues
     resource: aws.sqs
 """, "--dryrun")
-    assert len(result.resources("all-queues")) == 2
+    assert len(result.resources("all-queues")) == 3
     assert served(seeded, "GetQueueAttributes") == 0 and served(seeded, "ListQueueTags") == 0
     result = scan(cli, write_policies, """
 policies:
@@ -62,7 +62,7 @@ policies:
     assert [q["QueueUrl"].rsplit("/", 1)[1] for q in result.resources("long-retention")] == ["partner-inbound"]
     assert len(result.resources("prod")) == 2
     # Attributes once per queue for the whole run, whatever the number of policies.
-    assert served(seeded, "GetQueueAttributes") == 2
+    assert served(seeded, "GetQueueAttributes") == 3
     assert seeded.writes() == []
 
 
@@ -122,7 +122,7 @@ policies:
     filters: [{QueueArn: "arn:aws:sqs:us-east-1:123456789012:partner-inbound"}]
     actions: [delete]
 """)
-    assert [u.rsplit("/", 1)[1] for u in aws("sqs").list_queues()["QueueUrls"]] == ["orders-events"]
+    assert [u.rsplit("/", 1)[1] for u in aws("sqs").list_queues()["QueueUrls"]] == ["orders-events", "public-webhooks"]
 
 
 def test_queue_tags_are_written_by_url(seeded, cli, write_policies, aws):

@@ -33,7 +33,8 @@ def dry(cli, write_policies, text):
 def test_each_type_lists_the_account_with_tags_as_Tags(rds, server):
     listed = {t: sorted(manager(server, t).resource_type.resource_id(r) for r in manager(server, t).resources())
               for t in ("aws.rds", "aws.rds-cluster", "aws.rds-subnet-group", "aws.rds-param-group")}
-    assert listed["aws.rds"] == ["legacy-mysql", "orders-db", "payments-aurora-1"]
+    assert listed["aws.rds"] == ["legacy-mysql", "orders-db", "payments-aurora-1",
+                                 "payments-aurora-2"]
     assert listed["aws.rds-cluster"] == ["payments-aurora", "scratch-aurora"]
     assert listed["aws.rds-subnet-group"] == ["orders-db-subnets", "retired-app-subnets"]
     assert "legacy-mysql-params" in listed["aws.rds-param-group"]
@@ -60,7 +61,7 @@ policies:
     assert result.ids("exposed", "DBInstanceIdentifier") == ["legacy-mysql"]
     assert result.ids("prod-clusters", "DBClusterIdentifier") == ["payments-aurora"]
     assert result.ids("subnet-groups-owned", "DBSubnetGroupName") == ["orders-db-subnets", "retired-app-subnets"]
-    assert result.metadata("exposed")["counts"]["evaluated"] == 3
+    assert result.metadata("exposed")["counts"]["evaluated"] == 4
     assert server.writes() == []
 
 

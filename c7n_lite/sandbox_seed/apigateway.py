@@ -2,7 +2,7 @@
 policies/compliance/apigateway.yml.
 
 - orders API: a resource policy open to everyone; its prod stage has X-Ray
-  tracing and INFO logging, its test stage neither;
+  tracing, INFO logging and access logs, its test stage none of them;
 - internal API: a policy for this account only; its prod stage is protected
   by a WAFv2 web ACL.
 """
@@ -35,7 +35,10 @@ def seed(endpoint: str, region: str) -> None:
     orders = api_with_stage(ag, "orders", "*", {"Team": "shop"})
     ag.update_stage(restApiId=orders, stageName="prod", patchOperations=[
         {"op": "replace", "path": "/tracingEnabled", "value": "true"},
-        {"op": "replace", "path": "/*/*/logging/loglevel", "value": "INFO"}])
+        {"op": "replace", "path": "/*/*/logging/loglevel", "value": "INFO"},
+        {"op": "replace", "path": "/accessLogSettings/destinationArn",
+         "value": f"arn:aws:logs:{region}:{ACCOUNT}:log-group:/apigateway/orders"},
+        {"op": "replace", "path": "/accessLogSettings/format", "value": "$context.requestId"}])
     deployment = ag.get_stage(restApiId=orders, stageName="prod")["deploymentId"]
     ag.create_stage(restApiId=orders, stageName="test", deploymentId=deployment, tags={"Env": "test"})
     internal = api_with_stage(ag, "internal", {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, {"Team": "platform"})

@@ -1,6 +1,7 @@
 """Demo audit logging: a well configured multi-region trail that is stopped (and
-logs no S3 data events),
-a legacy single-region trail without log validation or KMS, a stopped AWS
+logs no S3 data events; its bucket's access is logged, see sandbox_seed.s3),
+a legacy single-region trail without log validation or KMS, into a bucket
+whose access nobody logs, a stopped AWS
 Config recorder, the trail's log group (with a CIS metric filter and alarm,
 but no confirmed SNS subscription) and a debug log group kept forever."""
 from __future__ import annotations
@@ -17,15 +18,17 @@ def seed(endpoint: str, region: str) -> None:
     def client(service: str):
         return boto3.client(service, region_name=region, endpoint_url=endpoint)
     bucket = f"demo-cloudtrail-logs-{region}"
+    legacy_bucket = f"demo-legacy-trail-logs-{region}"
     s3 = client("s3")
-    if region == "us-east-1":
-        s3.create_bucket(Bucket=bucket)
-    else:
-        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
-    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={
-        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
-    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=dict.fromkeys(
-        ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True))
+    for name in (bucket, legacy_bucket):
+        if region == "us-east-1":
+            s3.create_bucket(Bucket=name)
+        else:
+            s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+        s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=dict.fromkeys(
+            ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True))
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
 
     logs = client("logs")
@@ -53,7 +56,7 @@ def seed(endpoint: str, region: str) -> None:
     trail.put_event_selectors(TrailName="org-audit", EventSelectors=[{
         "ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": []}])
     # Stopped during a migration and never restarted: the account has no trail logging.
-    trail.create_trail(Name="legacy-app-trail", S3BucketName=bucket, IsMultiRegionTrail=False)
+    trail.create_trail(Name="legacy-app-trail", S3BucketName=legacy_bucket, IsMultiRegionTrail=False)
 
     config = client("config")
     config.put_configuration_recorder(ConfigurationRecorder={

@@ -7,7 +7,9 @@ group).  Policies: `full-admin` (allows `*` on `*`, attached to the `admins`
 group) and `s3-read` (attached to `developers`); `orphan-policy` is attached
 nowhere.  Roles: `app-server` (an EC2 instance profile, used by the
 `secure-api` instance; `legacy-batch` is a profile nothing uses), `partner-audit` (trusted by another account, with an
-inline policy).
+inline policy), `ops-shell` (AWS's AWSCloudShellFullAccess, also attached to
+`empty-group` and to alice).  No role has AWSSupportAccess.  A server certificate,
+`legacy-web-2012`, expired long ago (moto reports every one so).
 """
 from __future__ import annotations
 
@@ -43,8 +45,26 @@ ADMIN = document({"Effect": "Allow", "Action": "*", "Resource": "*"})
 S3_READ = document({"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "*"})
 EC2_TRUST = document({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
                       "Action": "sts:AssumeRole"})
+# moto keeps the body as given and reports every certificate expiring in 2012.
+LEGACY_CERT = "-----BEGIN CERTIFICATE-----\nMIIBdemo\n-----END CERTIFICATE-----"
 PARTNER_TRUST = document({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PARTNER}:root"},
                           "Action": "sts:AssumeRole"})
+
+
+def aws_managed_policy(name: str) -> str:
+    """The ARN of AWS's managed policy `name`, made attachable: moto loads AWS's
+    policies only when asked at start (MOTO_IAM_LOAD_MANAGED_POLICIES), so add
+    the one wanted to its model (the sandbox's moto runs in this process)."""
+    arn = f"arn:aws:iam::aws:policy/{name}"
+    backend = moto_iam()
+    if backend is not None and arn not in backend.managed_policies:
+        from moto.iam.aws_managed_policies import aws_managed_policies_data
+        from moto.iam.models import AWSManagedPolicy
+        data = json.loads(aws_managed_policies_data)[name]
+        policy = AWSManagedPolicy.from_data(name, backend.account_id, backend.region_name, data)
+        backend.managed_policies[policy.arn] = policy
+        backend.aws_managed_policies.append(policy)
+    return arn
 
 
 def backdate_key(user: str, index: int, created_days: float, used_days: float | None = None) -> None:
@@ -111,6 +131,15 @@ def seed(endpoint: str, region: str) -> None:
     iam.create_role(RoleName="partner-audit", AssumeRolePolicyDocument=PARTNER_TRUST)
     iam.put_role_policy(RoleName="partner-audit", PolicyName="read", PolicyDocument=S3_READ)
     _give_profile(endpoint, region, "secure-api", "app-server")
+
+    cloudshell = aws_managed_policy("AWSCloudShellFullAccess")
+    iam.create_role(RoleName="ops-shell", AssumeRolePolicyDocument=document(
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "sts:AssumeRole"}))
+    iam.attach_role_policy(RoleName="ops-shell", PolicyArn=cloudshell)
+    iam.attach_group_policy(GroupName="empty-group", PolicyArn=cloudshell)
+    iam.attach_user_policy(UserName="alice-legacy", PolicyArn=cloudshell)
+    iam.upload_server_certificate(ServerCertificateName="legacy-web-2012", CertificateBody=LEGACY_CERT,
+                                  PrivateKey="(demo: no key)")
 
 
 def _give_profile(endpoint: str, region: str, name: str, profile: str) -> None:

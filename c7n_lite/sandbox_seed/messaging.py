@@ -1,5 +1,6 @@
-"""SQS, Kinesis and Firehose demo resources: an encrypted queue and an
-unencrypted one that another account may send to, with a long retention;
+"""SQS, Kinesis and Firehose demo resources: an encrypted queue, an
+unencrypted one that another account may send to, with a long retention, and
+one anyone may send to;
 an encrypted and an unencrypted stream; a delivery stream to S3."""
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ def seed(endpoint: str, region: str) -> None:
     sqs.create_queue(QueueName="partner-inbound", tags={"Environment": "prod"}, Attributes={
         "Policy": _queue_policy(region, "partner-inbound"), "MessageRetentionPeriod": "1209600",
         "SqsManagedSseEnabled": "false"})
+    sqs.create_queue(QueueName="public-webhooks", tags={"Environment": "dev"}, Attributes={
+        "KmsMasterKeyId": "alias/aws/sqs",
+        "Policy": json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "AnyoneSends", "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+             "Resource": f"arn:aws:sqs:{region}:{ACCOUNT}:public-webhooks"}]})})
     kinesis = boto3.client("kinesis", region_name=region, endpoint_url=endpoint)
     kinesis.create_stream(StreamName="clickstream", ShardCount=1)
     kinesis.create_stream(StreamName="audit-trail", ShardCount=1)

@@ -1,5 +1,5 @@
 """Demo security groups, for policies/network.yml: SSH, RDP and all traffic open
-to the world, SSH open over IPv6, a public web tier and an internal admin group."""
+to the world, SSH open over IPv6, SMB/CIFS (445) open to the world, a public web tier and an internal admin group."""
 from __future__ import annotations
 
 import boto3
@@ -22,6 +22,7 @@ GROUPS = {
     "wide-open": [{"IpProtocol": "-1", "IpRanges": WORLD}],
     "ipv6-bastion": [tcp(22, v6=[{"CidrIpv6": "::/0"}])],
     "public-web": [tcp(80, WORLD), tcp(443, WORLD)],
+    "file-share": [tcp(445, WORLD)],
     "admin-internal": [tcp(22, [{"CidrIp": "10.0.0.0/8"}]), tcp(5432, [{"CidrIp": "10.20.0.0/16"}])],
 }
 

@@ -1,5 +1,6 @@
-"""RDS demo account: a private encrypted database and a public unencrypted one
-with its own parameter group, two Aurora clusters (one protected, one not),
+"""RDS demo account: a private encrypted Multi-AZ database (IAM authentication,
+minor version upgrades) and a public unencrypted single-zone one with its own
+parameter group, two Aurora clusters (one protected, encrypted and Multi-AZ, one not),
 snapshots old, new and shared, subnet and parameter groups nothing uses, a
 proxy with TLS and one without, and event subscriptions to an encrypted and
 an unencrypted topic."""
@@ -51,12 +52,13 @@ def _instances(rds) -> None:
     rds.create_db_instance(DBInstanceIdentifier="orders-db", Engine="postgres", EngineVersion="16.3",
                            DBInstanceClass="db.t3.medium", StorageEncrypted=True, PubliclyAccessible=False,
                            BackupRetentionPeriod=7, DBSubnetGroupName="orders-db-subnets", MultiAZ=True,
-                           DeletionProtection=True, CopyTagsToSnapshot=True,
+                           DeletionProtection=True, CopyTagsToSnapshot=True, EnableIAMDatabaseAuthentication=True,
                            Tags=[{"Key": "Environment", "Value": "prod"}, {"Key": "Owner", "Value": "orders"}],
                            **common)
     rds.create_db_instance(DBInstanceIdentifier="legacy-mysql", Engine="mysql", EngineVersion="8.0.35",
                            DBInstanceClass="db.t3.small", StorageEncrypted=False, PubliclyAccessible=True,
                            BackupRetentionPeriod=1, DBParameterGroupName="legacy-mysql-params",
+                           AutoMinorVersionUpgrade=False,
                            OptionGroupName="legacy-mysql-options",
                            Tags=[{"Key": "Environment", "Value": "dev"}], **common)
 
@@ -65,9 +67,13 @@ def _clusters(rds) -> None:
     rds.create_db_cluster(DBClusterIdentifier="payments-aurora", Engine="aurora-postgresql",
                           EngineVersion="16.1", MasterUsername="admin", MasterUserPassword="Passw0rd1!",
                           StorageEncrypted=True, DeletionProtection=True, BackupRetentionPeriod=14,
-                          CopyTagsToSnapshot=True, Tags=[{"Key": "Environment", "Value": "prod"}])
-    rds.create_db_instance(DBInstanceIdentifier="payments-aurora-1", DBClusterIdentifier="payments-aurora",
-                           Engine="aurora-postgresql", DBInstanceClass="db.r6g.large")
+                          CopyTagsToSnapshot=True, EnableIAMDatabaseAuthentication=True,
+                          Tags=[{"Key": "Environment", "Value": "prod"}])
+    # Two members in two zones: the cluster is Multi-AZ.
+    for n, az in ((1, "a"), (2, "b")):
+        rds.create_db_instance(DBInstanceIdentifier=f"payments-aurora-{n}", DBClusterIdentifier="payments-aurora",
+                               Engine="aurora-postgresql", DBInstanceClass="db.r6g.large",
+                               AvailabilityZone=f"{rds.meta.region_name}{az}")
     rds.create_db_cluster(DBClusterIdentifier="scratch-aurora", Engine="aurora-mysql",
                           EngineVersion="8.0.mysql_aurora.3.05.2", MasterUsername="admin",
                           MasterUserPassword="Passw0rd1!", StorageEncrypted=False, BackupRetentionPeriod=1,
