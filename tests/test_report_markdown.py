@@ -1,25 +1,16 @@
 """`report --format markdown`: the pull-request comment, line by line."""
 from __future__ import annotations
 
-import pytest
-
-from tests.test_report import NASTY_NAME, POLICIES, seed
+from tests.test_report import NASTY_NAME
 from tests.test_report_errored import errored_run  # noqa: F401 - a fixture
-
-
-@pytest.fixture
-def audit(cli, aws, write_policies):
-    facts = seed(aws)
-    run = cli("run", "--dryrun", write_policies(POLICIES))
-    assert run.exit_code == 0, run.output
-    return run, facts
+from tests.test_report_findings import audit  # noqa: F401 - a fixture
 
 
 def start(run, policy: str) -> str:
     return run.metadata(policy)["execution"]["start"][:16].replace("T", " ")
 
 
-def test_markdown_comment_has_headline_failed_controls_and_resources(audit, cli, tmp_path):
+def test_markdown_comment_has_headline_failed_controls_and_resources(audit, cli, tmp_path):  # noqa: F811
     run, facts = audit
     target = tmp_path / "comment.md"
     result = cli("report", str(run.output_dir), "-o", str(target))  # the format from the suffix

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from c7n_lite.aws.session import AwsSession, error_code
 from c7n_lite.registry import resources
 from c7n_lite.resources.core import DETAIL_WORKERS, ResourceType, paginate
-from c7n_lite.resources.facts import Tagging
+from c7n_lite.resources.facts import EC2_TAGGING
 
 # DescribeTags takes up to 200 values in a filter.
 TAGS_BATCH = 200
@@ -87,9 +88,7 @@ class LaunchTemplateVersion(ResourceType):
     arn_format = "arn:{partition}:ec2:{region}:{account}:launch-template/{id}"
     date = "CreateTime"
     taggable = True
-    tagging = Tagging("calls", "ec2", "create_tags", "delete_tags", "Resources", by="LaunchTemplateId",
-                      batch=1000, keys_param="Tags", keys_shape="tags",
-                      permissions=("ec2:CreateTags", "ec2:DeleteTags"), untag_permissions=("ec2:DeleteTags",))
+    tagging = replace(EC2_TAGGING, by="LaunchTemplateId")
     fetch_gone = ("InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateId.Malformed",
                   "InvalidLaunchTemplateId.VersionNotFound")
     extra_permissions = ("ec2:DescribeLaunchTemplateVersions",)
