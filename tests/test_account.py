@@ -36,6 +36,9 @@ def test_fetch_by_id_for_event_modes(server):
     session = AwsSession("us-east-1")
     assert [a["account_id"] for a in rt.fetch_by_ids(session, [ACCOUNT])] == [ACCOUNT]
     assert rt.fetch_by_ids(session, ["999999999999"]) == []
+    # A console sign-in event names the user: the account is the one in its ARN.
+    assert [a["account_id"] for a in rt.fetch_by_ids(session, [f"arn:aws:iam::{ACCOUNT}:user/alice"])] == [ACCOUNT]
+    assert rt.fetch_by_ids(session, ["arn:aws:iam::999999999999:user/alice"]) == []
 
 
 def test_password_policy_none_weak_and_strong(aws, cli, write_policies):

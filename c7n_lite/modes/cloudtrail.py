@@ -39,6 +39,19 @@ SHORTCUTS: dict[str, dict[str, str]] = {
     "CreateTable": {"source": "dynamodb.amazonaws.com", "ids": "requestParameters.tableName"},
     "CreateFunction": {"source": "lambda.amazonaws.com", "event": "CreateFunction20150331",
                        "ids": "requestParameters.functionName"},
+    "CreateAutoScalingGroup": {"source": "autoscaling.amazonaws.com",
+                               "ids": "requestParameters.autoScalingGroupName"},
+    "UpdateAutoScalingGroup": {"source": "autoscaling.amazonaws.com",
+                               "ids": "requestParameters.autoScalingGroupName"},
+    "CreateLoadBalancer": {"source": "elasticloadbalancing.amazonaws.com",
+                           "ids": "requestParameters.loadBalancerName"},
+    "CreateLoadBalancerPolicy": {"source": "elasticloadbalancing.amazonaws.com",
+                                 "ids": "requestParameters.loadBalancerName"},
+    "SetLoadBalancerPoliciesOfListener": {"source": "elasticloadbalancing.amazonaws.com",
+                                          "ids": "requestParameters.loadBalancerName"},
+    "CreateElasticsearchDomain": {"source": "es.amazonaws.com", "ids": "requestParameters.domainName"},
+    # A console sign-in names the user; for aws.account the resource is the account itself.
+    "ConsoleLogin": {"source": "signin.amazonaws.com", "ids": "userIdentity.arn"},
 }
 
 EXPLICIT_EVENT = {"type": "object", "additionalProperties": False,

@@ -142,4 +142,10 @@ class Account(ResourceType):
 
     @classmethod
     def fetch_by_ids(cls, session: AwsSession, ids: list[str]) -> list[dict]:
-        return [a for a in cls.enumerate(session) if a["account_id"] in set(ids)]
+        # An id is an account id, or the ARN of something in an account (a
+        # console sign-in names the user): the account it concerns.
+        def account_of(value: str) -> str:
+            parts = value.split(":")
+            return parts[4] if value.startswith("arn:") and len(parts) > 5 else value
+        wanted = {account_of(i) for i in ids}
+        return [a for a in cls.enumerate(session) if a["account_id"] in wanted]
