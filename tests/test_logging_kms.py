@@ -3,6 +3,7 @@ enumeration, filters that match one resource and not another, fetch by id,
 and each action's effect read back from moto."""
 from __future__ import annotations
 
+import datetime
 import json
 
 from c7n_lite.aws.session import AwsSession
@@ -226,3 +227,25 @@ def test_alias_grant_count(aws, cli, write_policies):
         {"type": "grant-count", "min": 2}])))
     assert result.exit_code == 0, result.output
     assert [(a["AliasName"], a["GrantCount"]) for a in result.resources("busy")] == [("alias/busy", 2)]
+
+
+def test_log_group_last_write(aws, cli, write_policies, monkeypatch):
+    logs = aws("logs")
+    for name in ("/app/busy", "/app/quiet", "/app/empty"):
+        logs.create_log_group(logGroupName=name)
+    for name in ("/app/busy", "/app/quiet"):
+        logs.create_log_stream(logGroupName=name, logStreamName="s")
+    now_ms = int(datetime.datetime.now(datetime.timezone.utc).timestamp() * 1000)
+    logs.put_log_events(logGroupName="/app/busy", logStreamName="s",
+                        logEvents=[{"timestamp": now_ms, "message": "hello"}])
+    # Ten days on, every group is 10 days since its last write (moto stamps "now").
+    monkeypatch.setenv("C7N_LITE_NOW", (datetime.datetime.now(datetime.timezone.utc)
+                                        + datetime.timedelta(days=10)).isoformat())
+    path = write_policies(policy("stale-9", "aws.log-group", [{"type": "last-write", "days": 9}])
+                          + policy("stale-30", "aws.log-group",
+                                   [{"type": "last-write", "days": 30}]).split("policies:\n")[1])
+    result = cli("run", "--dryrun", path)
+    assert result.exit_code == 0, result.output
+    assert result.ids("stale-9", "logGroupName") == ["/app/busy", "/app/empty", "/app/quiet"]
+    assert result.ids("stale-30", "logGroupName") == []
+    assert all("lastWrite" in g for g in result.resources("stale-9"))
