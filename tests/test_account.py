@@ -236,3 +236,51 @@ def test_enable_cloudtrail_creates_the_bucket_and_trail_and_starts_logging(aws, 
     again = cli("run", "--dryrun", write_policies(policy("trail", [
         {"type": "check-cloudtrail", "multi-region": True}]), "again.yml"))
     assert again.resources("trail") == []
+
+
+def imds_defaults(tokens: str | None, modified: list):
+    """moto serves neither EC2 metadata-defaults call: answer them at the server,
+    in EC2's wire format, and keep what a modify call asked for."""
+    def hook(request):
+        if request.service != "ec2":
+            return None
+        if request.operation == "GetInstanceMetadataDefaults":
+            level = f"<httpTokens>{tokens}</httpTokens>" if tokens else ""
+            return 200, (f'<GetInstanceMetadataDefaultsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+                         f"<requestId>r</requestId><accountLevel>{level}</accountLevel>"
+                         "</GetInstanceMetadataDefaultsResponse>")
+        if request.operation == "ModifyInstanceMetadataDefaults":
+            modified.append(request.body.decode())
+            return 200, ('<ModifyInstanceMetadataDefaultsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+                         "<requestId>r</requestId><return>true</return></ModifyInstanceMetadataDefaultsResponse>")
+        return None
+    return hook
+
+
+IMDS_POLICY = policy("imds-defaults", [{"or": [
+    {"type": "ec2-metadata-defaults", "key": "HttpTokens", "value": "optional"},
+    {"type": "ec2-metadata-defaults", "key": "HttpTokens", "value": "absent"}]}],
+    [{"type": "set-ec2-metadata-defaults", "HttpTokens": "required"}])
+
+
+@pytest.mark.parametrize("tokens, matched", [(None, True), ("optional", True), ("required", False)])
+def test_ec2_metadata_defaults_filter_and_action(server, cli, write_policies, tokens, matched):
+    modified: list[str] = []
+    server.hooks.append(imds_defaults(tokens, modified))
+    result = cli("run", write_policies(IMDS_POLICY))
+    assert result.exit_code == 0, result.output
+    assert bool(result.resources("imds-defaults")) is matched
+    assert [("HttpTokens=required" in body) for body in modified] == ([True] if matched else [])
+
+
+def test_ec2_metadata_defaults_unreadable_is_an_error(server, cli, write_policies):
+    def deny(request):
+        if request.operation == "GetInstanceMetadataDefaults":
+            return 403, ('<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>no</Message>'
+                         "</Error></Errors><RequestID>r</RequestID></Response>")
+        return None
+    server.hooks.append(deny)
+    result = cli("run", "--dryrun", write_policies(IMDS_POLICY))
+    assert result.exit_code == 1
+    assert result.metadata("imds-defaults")["counts"]["errored"] == 1
+    assert result.resources("imds-defaults") == []

@@ -112,6 +112,25 @@ class SetEbsEncryption(Action):
         return [ApiCall("ec2", "disable_ebs_encryption_by_default", {}, ids, "EBS encryption by default off")]
 
 
+@actions.register("set-ec2-metadata-defaults", ACCOUNT)
+class SetEc2MetadataDefaults(Action):
+    """Set the region's defaults for new instances' metadata service: the
+    options given (`HttpTokens: required` for IMDSv2), the others unchanged."""
+
+    schema = {"HttpEndpoint": {"enum": ["enabled", "disabled", "no-preference"]},
+              "HttpPutResponseHopLimit": {"type": "integer"},
+              "HttpTokens": {"enum": ["optional", "required", "no-preference"]},
+              "InstanceMetadataTags": {"enum": ["enabled", "disabled", "no-preference"]}}
+    permissions = ("ec2:ModifyInstanceMetadataDefaults",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        params = {k: v for k, v in self.data.items() if k != "type"}
+        if not params:
+            return []
+        return [ApiCall("ec2", "modify_instance_metadata_defaults", params, [self.resource_id(r) for r in resources],
+                        "instance metadata defaults " + ", ".join(f"{k}={v}" for k, v in params.items()))]
+
+
 @actions.register("set-xray-encrypt", ACCOUNT)
 class SetXrayEncrypt(Action):
     """Encrypt X-Ray data with the AWS default (`key: default`) or a KMS key

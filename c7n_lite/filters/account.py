@@ -78,6 +78,16 @@ class CheckMacie(DocumentValueFilter):
     permissions = ("macie2:GetMacieSession", "macie2:GetAdministratorAccount")
 
 
+@filters.register("ec2-metadata-defaults", ACCOUNT)
+class Ec2MetadataDefaults(DocumentValueFilter):
+    """Compare a field of the region's EC2 instance metadata defaults
+    (`HttpTokens`, `HttpPutResponseHopLimit`, `HttpEndpoint`,
+    `InstanceMetadataTags`); a field never set is absent."""
+
+    document = "c7n:ec2-metadata-defaults"
+    permissions = ("ec2:GetInstanceMetadataDefaults",)
+
+
 @filters.register("organization", ACCOUNT)
 class Organization(DocumentValueFilter):
     """Compare a field of the account's organization (`Id`, `FeatureSet`,

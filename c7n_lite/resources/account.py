@@ -52,6 +52,11 @@ def _s3_public_block(client: Any, account: dict) -> dict:
     return {"c7n:s3-public-block": out.get("PublicAccessBlockConfiguration", {})}
 
 
+def _ec2_metadata_defaults(client: Any, account: dict) -> dict:
+    """The region's instance metadata defaults; a field is absent where no default is set."""
+    return {"c7n:ec2-metadata-defaults": client.get_instance_metadata_defaults().get("AccountLevel") or {}}
+
+
 def _virtual_mfa(client: Any, account: dict) -> dict:
     devices = []
     for page in client.get_paginator("list_virtual_mfa_devices").paginate():
@@ -113,7 +118,8 @@ class Account(ResourceType):
     `xray-encrypt-key` are errors there); SNS
     topics always show 0 confirmed subscriptions (the alarms part of
     `check-cloudtrail`'s `log-metric-filter-pattern` needs one); Trusted
-    Advisor limit checks are not served (no `service-limit` filter)."""
+    Advisor limit checks are not served (no `service-limit` filter), nor are
+    EC2's instance metadata defaults (`ec2-metadata-defaults`, `set-ec2-metadata-defaults`)."""
 
     service = "iam"
     id = "account_id"
@@ -129,6 +135,8 @@ class Account(ResourceType):
         "virtual-mfa": Detail(("c7n:VirtualMFADevices",), _virtual_mfa, ("iam:ListVirtualMFADevices",)),
         "organization": Detail(("c7n:org",), _organization, ("organizations:DescribeOrganization",),
                                service="organizations"),
+        "ec2-metadata-defaults": Detail(("c7n:ec2-metadata-defaults",), _ec2_metadata_defaults,
+                                        ("ec2:GetInstanceMetadataDefaults",), service="ec2"),
         "macie": Detail(("c7n:macie",), _macie,
                         ("macie2:GetMacieSession", "macie2:GetAdministratorAccount"), service="macie2"),
     }
