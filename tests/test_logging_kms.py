@@ -249,34 +249,3 @@ def test_log_group_last_write(aws, cli, write_policies, monkeypatch):
     assert result.ids("stale-9", "logGroupName") == ["/app/busy", "/app/empty", "/app/quiet"]
     assert result.ids("stale-30", "logGroupName") == []
     assert all("lastWrite" in g for g in result.resources("stale-9"))
-
-
-def test_key_last_usage(server, aws, cli, write_policies):
-    """moto does not serve GetKeyLastUsage: answered at the server in KMS's wire format."""
-    kms, rotating, still, signing = keys(aws)
-    now = datetime.datetime.now(datetime.timezone.utc).timestamp()
-    used = {rotating: now - 40 * 86400, still: now - 86400}
-
-    def last_usage(request):
-        if request.operation != "GetKeyLastUsage":
-            return None
-        key = json.loads(request.body)["KeyId"]
-        answer = {"TrackingStartDate": now - 400 * 86400, "KeyCreationDate": now - 500 * 86400}
-        if key in used:
-            answer["KeyLastUsage"] = {"Timestamp": used[key], "Operation": "Decrypt"}
-        return 200, json.dumps(answer), "application/x-amz-json-1.1"
-    server.hooks.append(last_usage)
-    path = write_policies(
-        policy("idle-30", "aws.kms-key", [{"type": "last-usage", "attrs": [
-            {"type": "value", "key": "KeyLastUsage.Timestamp", "value": 30, "value_type": "age", "op": "gte"}]}])
-        + policy("never-used", "aws.kms-key", [{"type": "last-usage", "attrs": [
-            {"type": "value", "key": "KeyLastUsage.Timestamp", "value": "absent"}]}]).split("policies:\n")[1])
-    result = cli("run", "--dryrun", path)
-    assert result.exit_code == 0, result.output
-    assert result.ids("idle-30", "KeyId") == [rotating]
-    assert result.ids("never-used", "KeyId") == [signing]
-    assert result.resources("idle-30")[0]["c7n:LastUsage"][0]["KeyLastUsage"]["Operation"] == "Decrypt"
-    server.hooks[:] = [lambda r: (400, DENIED) if r.operation == "GetKeyLastUsage" else None]
-    denied = cli("run", "--dryrun", path)
-    assert denied.exit_code == 1
-    assert denied.metadata("never-used")["counts"]["errored"] == 3

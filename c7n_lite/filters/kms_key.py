@@ -1,10 +1,9 @@
-"""Filters of KMS keys and aliases (aws.kms-key, aws.kms): rotation, who the key policy lets in, grants, last use."""
+"""Filters of KMS keys and aliases (aws.kms-key, aws.kms): rotation, who the key policy lets in, grants."""
 from __future__ import annotations
 
 from c7n_lite.filters.account import DocumentValueFilter
 from c7n_lite.filters.core import Filter
 from c7n_lite.filters.iam_policy import PolicyCrossAccountFilter
-from c7n_lite.filters.items import ITEMS_SCHEMA, items_match
 from c7n_lite.registry import filters
 
 
@@ -47,23 +46,4 @@ class GrantCount(Filter):
             alias["GrantCount"] = count
             if count >= threshold:
                 found.append(alias)
-        return found
-
-
-@filters.register("last-usage", "aws.kms-key")
-class LastUsage(Filter):
-    """Keys by their last use (GetKeyLastUsage), matched with `attrs` as one
-    item: `KeyLastUsage.Timestamp` / `.Operation` (absent when the key was
-    never used since `TrackingStartDate`), `KeyCreationDate`; `count` /
-    `count_op` as for other list filters.  The matching item is noted under
-    `c7n:LastUsage`; a key whose usage cannot be read is an error."""
-
-    schema = ITEMS_SCHEMA
-    permissions = ("kms:GetKeyLastUsage",)
-
-    def match(self, resource: dict, event: dict | None = None) -> bool:
-        usage = self.manager.session.client("kms").get_key_last_usage(KeyId=resource["KeyId"])
-        usage.pop("ResponseMetadata", None)
-        found, matched = items_match(self.data, [usage], self.manager.now)
-        resource["c7n:LastUsage"] = matched
         return found
