@@ -14,6 +14,7 @@ from c7n_lite.filters.core import BOOLEAN_BLOCKS, Filter, apply_filters, build_f
 from c7n_lite.registry import resources
 from c7n_lite.resources.core import ResourceManager, ResourceType
 from c7n_lite.resources.query import query_params
+from c7n_lite.variables import expand_variables, used
 
 
 class ConditionFacts(ResourceType):
@@ -35,18 +36,34 @@ def resource_type_for(name: str) -> type[ResourceType] | None:
 class Policy:
     def __init__(self, data: dict, session: AwsSession,
                  clock: Callable[[], datetime.datetime] | None = None) -> None:
-        self.data = data
-        self.name: str = data["name"]
         rt = resource_type_for(data["resource"])
         if rt is None:
             raise ValueError(f"unknown resource {data['resource']!r}")
         self.resource_type = rt
         self.session = session
+        found = self.variables(data, clock)
+        data = self.data = expand_variables(data, found) if found else data
+        self.name: str = data["name"]
         self.manager = ResourceManager(rt, session, clock, query=query_params(rt, data.get("query")))
         self.filters: list[Filter] = build_filters(data.get("filters") or [], self.manager)
         self.actions: list[Action] = build_actions(data.get("actions") or [], self.manager)
         for action in self.actions:
             action.policy_data = data
+
+    def variables(self, data: dict, clock: Callable[[], datetime.datetime] | None) -> dict:
+        """The values of Custodian's variables this policy mentions, for this run."""
+        wanted = used(data)
+        found: dict = {}
+        if "account_id" in wanted:  # only then is an STS call worth making
+            found["account_id"] = self.session.account_id
+        if "region" in wanted:
+            found["region"] = self.session.region
+        if "partition" in wanted:
+            found["partition"] = self.session.partition
+        if "now" in wanted:
+            now = clock() if clock else datetime.datetime.now(datetime.timezone.utc)
+            found["now"] = now.astimezone(datetime.timezone.utc)
+        return found
 
     @property
     def mode(self) -> dict:

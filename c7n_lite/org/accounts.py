@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,19 +78,3 @@ def select(accounts: list[Account], names: tuple[str, ...] = (), tags: tuple[str
     return [a for a in chosen if all(t in a.tags for t in tags)]
 
 
-_VARIABLE = re.compile(r"\{(\w+)\}")
-
-
-def expand_variables(data: Any, variables: dict[str, Any]) -> Any:
-    """A copy of the policy with `{name}` replaced where `name` is a known
-    variable; other braces are left alone, as c7n-org does."""
-    def expand(value: Any) -> Any:
-        if isinstance(value, str):
-            return _VARIABLE.sub(lambda m: str(variables[m.group(1)]) if m.group(1) in variables else m.group(0),
-                                 value)
-        if isinstance(value, dict):
-            return {k: expand(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [expand(v) for v in value]
-        return value
-    return expand(copy.deepcopy(data))

@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from c7n_lite.org.accounts import Account, AccountsError, expand_variables, load_accounts, select
+from c7n_lite.org.accounts import Account, AccountsError, load_accounts, select
+from c7n_lite.variables import expand_variables
 
 DEFAULT_ROLE = "arn:aws:iam::{AccountId}:role/OrganizationAccountAccessRole"
 
