@@ -249,3 +249,29 @@ def test_log_group_last_write(aws, cli, write_policies, monkeypatch):
     assert result.ids("stale-9", "logGroupName") == ["/app/busy", "/app/empty", "/app/quiet"]
     assert result.ids("stale-30", "logGroupName") == []
     assert all("lastWrite" in g for g in result.resources("stale-9"))
+
+
+def test_log_group_subscription_filter_and_put_subscription_filter(aws, cli, write_policies):
+    logs = aws("logs")
+    for name in ("/app/shipped", "/app/local"):
+        logs.create_log_group(logGroupName=name)
+    aws("kinesis").create_stream(StreamName="logs", ShardCount=1)
+    stream = aws("kinesis").describe_stream(StreamName="logs")["StreamDescription"]["StreamARN"]
+    role = f"arn:aws:iam::{ACCOUNT}:role/logs-to-kinesis"
+    path = write_policies(
+        policy("ship", "aws.log-group", [{"not": [{"type": "subscription-filter"}]}],
+               [{"type": "put-subscription-filter", "filter_name": "all", "destination_arn": stream,
+                 "role_arn": role}])
+        + policy("to-stream", "aws.log-group", [{"type": "subscription-filter", "key": "destinationArn",
+                                                 "value": stream}]).split("policies:\n")[1])
+    logs.put_subscription_filter(logGroupName="/app/shipped", filterName="old", filterPattern="",
+                                 destinationArn=stream, roleArn=role)
+    dry = cli("run", "--dryrun", path)
+    assert dry.exit_code == 0, dry.output
+    assert dry.ids("ship", "logGroupName") == ["/app/local"]
+    assert dry.ids("to-stream", "logGroupName") == ["/app/shipped"]
+    assert logs.describe_subscription_filters(logGroupName="/app/local")["subscriptionFilters"] == []
+    result = cli("run", path)
+    assert result.exit_code == 0, result.output
+    [sub] = logs.describe_subscription_filters(logGroupName="/app/local")["subscriptionFilters"]
+    assert (sub["filterName"], sub["destinationArn"], sub["distribution"]) == ("all", stream, "ByLogStream")

@@ -140,6 +140,35 @@ class DeleteLogGroup(PerResource):
         return "logs", "delete_log_group", {"logGroupName": r["logGroupName"]}, "delete log group"
 
 
+@actions.register("put-subscription-filter", "aws.log-group")
+class PutSubscriptionFilter(PerResource):
+    """Create or update the subscription filter `filter_name`, sending the
+    group's events matching `filter_pattern` (all, by default) to
+    `destination_arn` (a Lambda, Kinesis stream, Firehose or logs
+    destination), with `role_arn` where the destination needs one and
+    `distribution` (`ByLogStream`, the default, or `Random`)."""
+
+    schema = {"filter_name": {"type": "string"}, "filter_pattern": {"type": "string"},
+              "destination_arn": {"type": "string"}, "distribution": {"enum": ["Random", "ByLogStream"]},
+              "role_arn": {"type": "string"}}
+    required = ("filter_name", "destination_arn")
+    permissions = ("logs:PutSubscriptionFilter",)
+
+    @classmethod
+    def all_permissions(cls, data: dict, resource_type: object = None) -> set[str]:
+        # Handing CloudWatch Logs a role needs leave to pass it.
+        return set(cls.permissions) | ({"iam:PassRole"} if data.get("role_arn") else set())
+
+    def call(self, r: dict) -> tuple[str, str, dict, str]:
+        params = {"logGroupName": r["logGroupName"], "filterName": self.data["filter_name"],
+                  "filterPattern": self.data.get("filter_pattern", ""),
+                  "destinationArn": self.data["destination_arn"],
+                  "distribution": self.data.get("distribution", "ByLogStream")}
+        if self.data.get("role_arn"):
+            params["roleArn"] = self.data["role_arn"]
+        return "logs", "put_subscription_filter", params, f"subscribe {self.data['destination_arn']}"
+
+
 @actions.register("set-rotation", "aws.kms-key")
 class SetRotation(PerResource):
     """Turn yearly key rotation on (`state: true`, the default) or off.
