@@ -155,3 +155,81 @@ policies:
     assert sse(s3, "big-bkt", "big.bin") == "AES256"
     assert s3.get_object(Bucket="big-bkt", Key="big.bin")["Body"].read() == body
     assert sum(1 for r in server.requests if "partNumber" in r.query) == 2
+
+
+def lambda_role(aws):
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"Service": "lambda.amazonaws.com"}}]}
+    return aws("iam").create_role(RoleName="s3-encrypt", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+
+
+def test_attach_encrypt_publishes_the_function_and_notifies_it(aws, cli, write_policies):
+    role = lambda_role(aws)
+    s3, lam = aws("s3"), aws("lambda")
+    s3.create_bucket(Bucket="new-data")
+    s3.create_bucket(Bucket="untouched")
+    run(cli, write_policies, f"""
+policies:
+  - name: attach-lambda-encrypt
+    resource: s3
+    filters: [{{Name: new-data}}]
+    actions: [{{type: attach-encrypt, role: {role}, tags: {{team: sec}}}}]
+""")
+    function = lam.get_function(FunctionName="c7n-s3-encrypt")
+    assert function["Configuration"]["Handler"] == "s3crypt.process_event"
+    assert function["Configuration"]["Role"] == role
+    assert function["Tags"] == {"team": "sec"}
+    config = s3.get_bucket_notification_configuration(Bucket="new-data")["LambdaFunctionConfigurations"]
+    assert [(c["Id"], c["LambdaFunctionArn"], c["Events"]) for c in config] == [
+        ("c7n-s3-encrypt", function["Configuration"]["FunctionArn"], ["s3:ObjectCreated:*"])]
+    statements = json.loads(lam.get_policy(FunctionName="c7n-s3-encrypt")["Policy"])["Statement"]
+    assert [s["Principal"] for s in statements] == [{"Service": "s3.amazonaws.com"}]
+    assert "LambdaFunctionConfigurations" not in s3.get_bucket_notification_configuration(Bucket="untouched")
+
+
+def test_attach_encrypt_through_the_default_topic(aws, cli, write_policies):
+    role = lambda_role(aws)
+    s3, sns = aws("s3"), aws("sns")
+    s3.create_bucket(Bucket="via-topic")
+    run(cli, write_policies, f"""
+policies:
+  - {{name: s3-attach-encryption, resource: s3, actions: [{{type: attach-encrypt, role: {role}, topic: default}}]}}
+""")
+    topics = s3.get_bucket_notification_configuration(Bucket="via-topic")["TopicConfigurations"]
+    assert [t["TopicArn"].rsplit(":", 1)[-1] for t in topics] == ["via-topic"]
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=topics[0]["TopicArn"])["Subscriptions"]
+    assert [(s["Protocol"], s["Endpoint"].rsplit(":", 1)[-1]) for s in subscriptions] == [("lambda", "c7n-s3-encrypt")]
+
+
+def test_attach_encrypt_without_a_role_fails_and_dry_run_publishes_nothing(aws, cli, write_policies, server):
+    aws("s3").create_bucket(Bucket="no-role")
+    text = """
+policies:
+  - {name: s3-encrypt, resource: s3, actions: [attach-encrypt]}
+"""
+    server.reset_log()
+    run(cli, write_policies, text, dry=True)
+    assert server.writes() == []
+    result = cli("run", write_policies(text))
+    outcomes = json.loads((result.output_dir / "s3-encrypt" / "action-attach-encrypt.json").read_text())
+    assert {o["status"] for o in outcomes} == {"failed"}
+    assert aws("lambda").list_functions()["Functions"] == []
+
+
+def test_the_encrypt_function_encrypts_new_objects(aws):
+    from c7n_lite.s3crypt import process_event
+    s3 = aws("s3")
+    s3.create_bucket(Bucket="landing")
+    s3.put_object(Bucket="landing", Key="in/new file.csv", Body=b"a,b")
+    s3.put_object(Bucket="landing", Key="sealed", Body=b"x", ServerSideEncryption="aws:kms")
+    record = {"s3": {"bucket": {"name": "landing"}, "object": {"key": "in/new+file.csv", "size": 3}}}
+    sealed = {"s3": {"bucket": {"name": "landing"}, "object": {"key": "sealed", "size": 1}}}
+    direct = process_event({"Records": [record, sealed]}, None, s3=s3)
+    assert direct == ["landing/in/new file.csv"]
+    assert sse(s3, "landing", "in/new file.csv") == "AES256"
+    assert sse(s3, "landing", "sealed") == "aws:kms"
+    s3.put_object(Bucket="landing", Key="later", Body=b"y")
+    later = {"s3": {"bucket": {"name": "landing"}, "object": {"key": "later", "size": 1}}}
+    via_sns = {"Records": [{"Sns": {"Message": json.dumps({"Records": [later]})}}]}
+    assert process_event(via_sns, None, s3=s3) == ["landing/later"]
+    assert sse(s3, "landing", "later") == "AES256"
