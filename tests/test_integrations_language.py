@@ -180,3 +180,51 @@ policies:
     assert server.writes() == [] and received == []
     plan = json.loads((result.output_dir / "all" / "plan.json").read_text())
     assert [a["action"] for a in plan] == ["put-metric", "webhook", "invoke-lambda", "post-finding"]
+
+
+def _machine(aws, name):
+    definition = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
+    return aws("stepfunctions").create_state_machine(
+        name=name, definition=definition, roleArn="arn:aws:iam::123456789012:role/sfn")["stateMachineArn"]
+
+
+def _inputs(aws, arn):
+    sfn = aws("stepfunctions")
+    found = sfn.list_executions(stateMachineArn=arn)["executions"]
+    return [json.loads(sfn.describe_execution(executionArn=e["executionArn"])["input"]) for e in found]
+
+
+def test_invoke_sfn_per_resource_and_in_bulk(aws, cli, write_policies):
+    one = _machine(aws, "PerBucket")
+    bulk = _machine(aws, "LogIngestSetup")
+    s3 = aws("s3")
+    for name in ("bkt1", "bkt2", "bkt3"):
+        s3.create_bucket(Bucket=name)
+    run(cli, write_policies, f"""
+policies:
+  - name: each
+    resource: aws.s3
+    filters: [{{type: value, key: Name, op: in, value: [bkt1, bkt2]}}]
+    actions: [{{type: invoke-sfn, state-machine: {one}}}]
+  - name: invoke-step-function
+    resource: s3
+    actions: [{{type: invoke-sfn, bulk: true, batch-size: 2, state-machine: LogIngestSetup, policy: false}}]
+""")
+    each = _inputs(aws, one)
+    assert sorted(i["resource"]["Name"] for i in each) == ["bkt1", "bkt2"]
+    assert {i["policy"]["name"] for i in each} == {"each"}
+    batches = _inputs(aws, bulk)
+    assert sorted(len(i["resources"]) for i in batches) == [1, 2]
+    assert sorted(a for i in batches for a in i["resources"]) == [f"arn:aws:s3:::bkt{n}" for n in (1, 2, 3)]
+    assert all("policy" not in i for i in batches)
+
+
+def test_invoke_sfn_dry_run_starts_nothing(aws, cli, write_policies):
+    arn = _machine(aws, "Quiet")
+    aws("s3").create_bucket(Bucket="bkt1")
+    result = cli("run", "--dryrun", write_policies("""
+policies:
+  - {name: quiet, resource: aws.s3, actions: [{type: invoke-sfn, state-machine: Quiet}]}
+"""))
+    assert result.exit_code == 0, result.output
+    assert _inputs(aws, arn) == []

@@ -1,5 +1,6 @@
 """Actions that hand matched resources to other systems: a CloudWatch metric,
-an HTTP webhook, a Lambda function, AWS Security Hub findings.  They apply to
+an HTTP webhook, a Lambda function, a Step Functions state machine, AWS
+Security Hub findings.  They apply to
 every resource type, as in Custodian."""
 from __future__ import annotations
 
@@ -161,6 +162,45 @@ class InvokeLambda(Action):
                                  [self.resource_id(r) for r in group],
                                  f"invoke {self.data['function']} with {len(group)} resource(s)",
                                  run=_invoke(params, self.data.get("region"))))
+        return calls
+
+
+@actions.register("invoke-sfn")
+class InvokeSfn(Action):
+    """Start an execution of the `state-machine` (a name in the run's account and
+    region, or an ARN) for each matched resource, with input {policy, resource};
+    `bulk: true` starts one execution per `batch-size` (default 250) resources
+    with input {policy, resources: [ARNs]}.  `policy: false` leaves the policy out."""
+
+    schema = {"state-machine": {"type": "string"}, "batch-size": {"type": "integer"},
+              "bulk": {"type": "boolean"}, "policy": {"type": "boolean"}}
+    required = ("state-machine",)
+    permissions = ("states:StartExecution",)
+
+    def machine_arn(self) -> str:
+        name = self.data["state-machine"]
+        if name.startswith("arn:"):
+            return name
+        session = self.manager.session
+        return f"arn:{session.partition}:states:{session.region}:{session.account_id}:stateMachine:{name}"
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        arn = self.machine_arn()
+        base = {"policy": dict(self.policy_data)} if self.data.get("policy", True) else {}
+        calls = []
+        if self.data.get("bulk") is True:
+            rt, session = self.manager.resource_type, self.manager.session
+            for group in chunks(resources, int(self.data.get("batch-size", 250))):
+                payload = {**base, "resources": [rt.arn(r, session) for r in group]}
+                calls.append(ApiCall("stepfunctions", "start_execution",
+                                     {"stateMachineArn": arn, "input": _dumps(payload)},
+                                     [self.resource_id(r) for r in group],
+                                     f"start {arn} with {len(group)} resource(s)"))
+            return calls
+        for r in resources:
+            calls.append(ApiCall("stepfunctions", "start_execution",
+                                 {"stateMachineArn": arn, "input": _dumps({**base, "resource": r})},
+                                 [self.resource_id(r)], f"start {arn}"))
         return calls
 
 

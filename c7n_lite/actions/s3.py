@@ -93,3 +93,38 @@ class SetPublicBlock(Action):
         return [ApiCall("s3", "put_public_access_block", {"Bucket": self.resource_id(r), "set": given or state},
                         [self.resource_id(r)], text, run=_public_block_runner(self.resource_id(r), given, state))
                 for r in resources]
+
+
+@actions.register("set-replication", "aws.s3")
+class SetReplication(Action):
+    """Turn every replication rule of the bucket on (`state: enable`) or off
+    (`disable`), or remove the replication configuration (`remove`).  Buckets
+    without one are skipped; with no `state`, nothing is changed."""
+
+    schema = {"state": {"type": "string", "enum": ["enable", "disable", "remove"]}}
+    permissions = ("s3:GetReplicationConfiguration", "s3:PutReplicationConfiguration")
+    reads = ("Replication",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        state = self.data.get("state")
+        if state is None:
+            return [ApiCall.skip([self.resource_id(r) for r in resources], "no state given")] if resources else []
+        self.manager.ensure_details(resources, ["Replication"])
+        calls, none = [], []
+        for r in resources:
+            bucket = self.resource_id(r)
+            config = (r.get("Replication") or {}).get("ReplicationConfiguration")
+            if not config:
+                none.append(bucket)
+            elif state == "remove":
+                calls.append(ApiCall("s3", "delete_bucket_replication", {"Bucket": bucket}, [bucket],
+                                     "remove the replication configuration"))
+            else:
+                status = "Enabled" if state == "enable" else "Disabled"
+                rules = [{**rule, "Status": status} for rule in config.get("Rules") or []]
+                calls.append(ApiCall("s3", "put_bucket_replication",
+                                     {"Bucket": bucket, "ReplicationConfiguration": {**config, "Rules": rules}},
+                                     [bucket], f"{len(rules)} replication rule(s) {status}"))
+        if none:
+            calls.append(ApiCall.skip(none, "no replication configuration"))
+        return calls

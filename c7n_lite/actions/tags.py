@@ -286,3 +286,53 @@ class MarkForOp(TagAction):
     def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
         tags = {self.data.get("tag", DEFAULT_TAG): self.mark_value()}
         return self.tag(resources, tags, f"mark {describe_tags(tags)}")
+
+
+# The types Custodian gives tag-trim, with the tag limit it trims to (50 unless named).
+TRIM_TYPES = frozenset((
+    "aws.ami", "aws.asg", "aws.ebs", "aws.ebs-snapshot", "aws.ec2", "aws.elastic-ip", "aws.eni",
+    "aws.internet-gateway", "aws.launch-template-version", "aws.nat-gateway", "aws.network-acl", "aws.rds",
+    "aws.redshift", "aws.security-group", "aws.subnet", "aws.vpc", "aws.vpc-endpoint"))
+TRIM_LIMITS = {"aws.redshift": 10, "aws.asg": 10}
+
+
+@actions.register("tag-trim")
+class TagTrim(TagAction):
+    """Make room for `space` (default 3) more tags under the type's tag limit (10 on
+    Redshift clusters and auto scaling groups, 50 elsewhere) by removing tags not
+    in `preserve`, in key order; `space: 0` removes every tag not preserved.
+    `aws:` tags are neither counted nor removed."""
+
+    adds = False
+    schema = {"space": {"type": "integer"}, "preserve": {"type": "array", "items": {"type": "string"}}}
+
+    @classmethod
+    def applies_to(cls, resource_type: type[ResourceType]) -> bool:
+        return resource_type.type in TRIM_TYPES and is_taggable(resource_type)
+
+    def trim(self, tags: dict[str, str]) -> list[str]:
+        """The keys to remove from a resource with these tags."""
+        limit = TRIM_LIMITS.get(self.manager.resource_type.type, 50)
+        space = self.data.get("space", 3)
+        keys = {k for k in tags if not k.startswith("aws:")}
+        if space and len(keys) + space <= limit:
+            return []
+        preserve = set(self.data.get("preserve") or ())
+        candidates = sorted(keys - preserve)
+        if space:
+            candidates = candidates[:len(keys) + space - limit]
+        return candidates
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        self.ensure_tags(resources)
+        calls, room = [], []
+        method = tag_method(self.manager.resource_type)
+        for r in resources:
+            remove = self.trim(resource_tags(r))
+            if remove:
+                calls.extend(method.untag(self.manager, [r], remove, f"trim tags {', '.join(remove)}"))
+            else:
+                room.append(self.resource_id(r))
+        if room:
+            calls.append(ApiCall.skip(room, "room enough, or no tag that is not preserved"))
+        return calls

@@ -1,4 +1,5 @@
-"""Filters of EBS snapshots: age, snapshots backing an image, sharing."""
+"""Filters of EBS snapshots (age, snapshots backing an image, sharing) and of
+volumes (fault-tolerant, from Trusted Advisor)."""
 from __future__ import annotations
 
 from typing import Any
@@ -50,3 +51,36 @@ class SnapshotCrossAccount(SharedPermissionFilter):
     permission_key = "CreateVolumePermissions"
     reads = ("CreateVolumePermissions",)
     permissions = ("ec2:DescribeSnapshotAttribute",)
+
+
+# Trusted Advisor's "Amazon EBS Snapshots" check: volumes without a recent snapshot.
+EBS_SNAPSHOTS_CHECK = "H7IgTzjTYb"
+SUPPORT_REGIONS = {"aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
+
+
+@filters.register("fault-tolerant", "aws.ebs")
+class FaultTolerant(Filter):
+    """Volumes that have a recent snapshot (`tolerant: true`, the default) or
+    not (`tolerant: false`), by Trusted Advisor's "Amazon EBS Snapshots" check,
+    whose flagged volumes are those without one.  c7n-lite reads the check's
+    latest result and does not ask for a refresh."""
+
+    schema = {"tolerant": {"type": "boolean"}}
+    permissions = ("support:DescribeTrustedAdvisorCheckResult",)
+
+    def flagged(self) -> set[str]:
+        session = self.manager.session
+        cache = session.resource_cache
+        if ("trusted-advisor", EBS_SNAPSHOTS_CHECK) not in cache:
+            client = session.client("support", SUPPORT_REGIONS.get(session.partition, "us-east-1"))
+            result = client.describe_trusted_advisor_check_result(
+                checkId=EBS_SNAPSHOTS_CHECK, language="en")["result"]
+            cache[("trusted-advisor", EBS_SNAPSHOTS_CHECK)] = {
+                r["metadata"][1] for r in result.get("flaggedResources") or ()
+                if len(r.get("metadata") or ()) > 1}
+        return cache[("trusted-advisor", EBS_SNAPSHOTS_CHECK)]
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        flagged = self.flagged()
+        tolerant = self.data.get("tolerant", True)
+        return [r for r in resources if (r["VolumeId"] not in flagged) == bool(tolerant)]
