@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import ast
 import base64
+import functools
 import hashlib
 import io
 import json
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,9 @@ HANDLER_MODULE = "c7n_lite.handler"
 PACKAGE_ROOT = Path(c7n_lite.__file__).resolve().parent
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o644 << 16
+# CPython's ast.parse is not safe to run in several threads at once ("AST
+# constructor recursion depth mismatch"); org deploy builds archives side by side.
+_PARSE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -86,9 +91,15 @@ def _is_type_checking(node: ast.AST) -> bool:
 def imported_modules(name: str) -> set[str]:
     """c7n_lite modules `name` imports, at top level or inside functions (lazily
     imported code still runs in the Lambda); `if TYPE_CHECKING:` blocks excluded."""
+    with _PARSE_LOCK:
+        return set(_imported_modules(name))
+
+
+@functools.cache
+def _imported_modules(name: str) -> frozenset[str]:
     path = module_path(name)
     if path is None:
-        return set()
+        return frozenset()
     is_package = path.name == "__init__.py"
     package = name if is_package else name.rpartition(".")[0]
     found: set[str] = set()
@@ -110,7 +121,7 @@ def imported_modules(name: str) -> set[str]:
             # `from pkg import submodule` imports a module too
             found.update(f"{module}.{alias.name}" for alias in node.names)
         stack.extend(ast.iter_child_nodes(node))
-    return {m for m in found if module_path(m) is not None}
+    return frozenset(m for m in found if module_path(m) is not None)
 
 
 def needed_modules(data: dict) -> list[str]:

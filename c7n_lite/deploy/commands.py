@@ -47,14 +47,50 @@ def _one_policy(paths: tuple[str, ...], name: str) -> dict:
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-p", "--policy", "name", required=True, help="The policy to package.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the zip.")
-def package(paths: tuple[str, ...], name: str, output: str) -> None:
-    """Write the Lambda archive deploy would upload for one policy."""
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the zip (or the template).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["zip", "cloudformation"]), default="zip",
+              show_default=True, help="zip: the Lambda archive; cloudformation: a template (JSON, or YAML "
+              "when OUTPUT ends in .yml/.yaml) for CloudFormation and StackSets.")
+@click.option("--code-uri", help="cloudformation: the code's S3 object, s3://bucket/key (${AWS::Region} "
+              "allowed in the bucket); the archive is written beside the template to upload there. "
+              "Default: the code inline.")
+def package(paths: tuple[str, ...], name: str, output: str, fmt: str, code_uri: str | None) -> None:
+    """Write the Lambda archive deploy would upload for one policy, or a CloudFormation template."""
     from c7n_lite.deploy.archive import build
-    archive = build(_one_policy(paths, name))
+    data = _one_policy(paths, name)
+    if fmt == "cloudformation":
+        _package_template(data, output, code_uri)
+        return
+    archive = build(data)
     with open(output, "wb") as f:
         f.write(archive.data)
     click.echo(f"{output}: {archive.size} bytes, {len(archive.files)} files, sha256 {archive.hexdigest}")
+
+
+def _package_template(data: dict, output: str, code_uri: str | None) -> None:
+    from pathlib import Path
+
+    from c7n_lite.deploy.cloudformation import template
+    from c7n_lite.deploy.target import DeployError
+    try:
+        doc = template(data, code_uri)
+    except DeployError as exc:
+        fail([str(exc)])
+    if output.endswith((".yml", ".yaml")):
+        import yaml
+        text = yaml.safe_dump(doc, sort_keys=False, width=1 << 30)
+    else:
+        text = json.dumps(doc, indent=1) + "\n"
+    Path(output).write_text(text, encoding="utf-8")
+    resources = ", ".join(f"{k} ({v['Type']})" for k, v in doc["Resources"].items())
+    click.echo(f"{output}: CloudFormation template: {resources}")
+    if code_uri:
+        from c7n_lite.deploy.archive import build
+        archive = build(data)
+        zip_path = Path(output).with_suffix(".zip")
+        zip_path.write_bytes(archive.data)
+        click.echo(f"{zip_path}: the code ({archive.size} bytes, sha256 {archive.hexdigest}): upload it to {code_uri}")
 
 
 def _print_plans(plans: list, dryrun: bool) -> None:

@@ -41,8 +41,8 @@ TRUST = {"Version": "2012-10-17",
 
 
 def role_document(target: Target) -> dict:
-    log_group = (f"arn:{target.partition}:logs:{target.region}:{target.account}:"
-                 f"log-group:/aws/lambda/{target.function_name}")
+    log_groups = [f"arn:{target.partition}:logs:{region}:{target.account}:log-group:/aws/lambda/{target.function_name}"
+                  for region in (target.role_regions or (target.region,))]
     statements: list[dict] = []
     scoped = target.permission_resources
     anywhere = [p for p in target.permissions if p not in scoped]
@@ -57,7 +57,7 @@ def role_document(target: Target) -> dict:
                            "Resource": list(arns)})
     statements.append({"Sid": "Logs", "Effect": "Allow",
                        "Action": list(LOG_PERMISSIONS),
-                       "Resource": [log_group, f"{log_group}:*"]})
+                       "Resource": [arn for group in log_groups for arn in (group, f"{group}:*")]})
     if target.mode.data.get("tracing") == "Active":
         statements.append({"Sid": "Tracing", "Effect": "Allow",
                            "Action": list(TRACING_PERMISSIONS), "Resource": "*"})

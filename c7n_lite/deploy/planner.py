@@ -23,14 +23,15 @@ class PolicyPlan:
     error: str | None = None
 
 
-def plan_deploy(policies: list[dict], session: AwsSession) -> list[PolicyPlan]:
-    """One plan per serverless policy: role, function, rule, target, permission."""
+def plan_deploy(policies: list[dict], session: AwsSession, role_regions: tuple[str, ...] = ()) -> list[PolicyPlan]:
+    """One plan per serverless policy: role, function, rule, target, permission.
+    `role_regions`: every region deployed to in this account (the role is global)."""
     plans = []
     for data in policies:
         if not is_serverless(data):
             continue
         try:
-            target = target_for(data, session)
+            target = target_for(data, session, role_regions)
             calls = iam.plan_role(session, target)
             function_calls, exists = lambda_.plan_function(session, target)
             calls += function_calls
@@ -43,8 +44,9 @@ def plan_deploy(policies: list[dict], session: AwsSession) -> list[PolicyPlan]:
     return plans
 
 
-def plan_gc(policies: list[dict], session: AwsSession) -> list[PolicyPlan]:
-    """Delete what c7n-lite deployed for policies that are no longer serverless policies in `policies`."""
+def plan_gc(policies: list[dict], session: AwsSession, roles: bool = True) -> list[PolicyPlan]:
+    """Delete what c7n-lite deployed for policies that are no longer serverless policies in `policies`;
+    roles (global) only with `roles` (org gc removes them once per account, after every region)."""
     keep = {data["name"] for data in policies if is_serverless(data)}
     doomed: dict[str, PolicyPlan] = {}
 
@@ -60,7 +62,7 @@ def plan_gc(policies: list[dict], session: AwsSession) -> list[PolicyPlan]:
         if policy not in keep:
             plan(policy).calls += lambda_.plan_delete_function(function, policy)
             plan(policy).function = function
-    for role, policy in sorted(iam.managed_roles(session).items()):
+    for role, policy in sorted(iam.managed_roles(session).items() if roles else ()):
         if policy not in keep:
             plan(policy).calls += iam.plan_delete_role(session, role, policy)
     return [doomed[name] for name in sorted(doomed)]

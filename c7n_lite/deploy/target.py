@@ -52,6 +52,9 @@ class Target:
     permissions: list[str] = field(default_factory=list)
     # Permission → the only ARNs it is used on (the others are granted on "*").
     permission_resources: dict[str, list[str]] = field(default_factory=dict)
+    # Every region the policy is deployed to in this account (org deploy): the
+    # role, global, may write the function's log group in each of them.
+    role_regions: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -118,7 +121,7 @@ class Target:
         }
 
 
-def target_for(data: dict, session: AwsSession) -> Target:
+def target_for(data: dict, session: AwsSession, role_regions: tuple[str, ...] = ()) -> Target:
     mode_cls = modes.get(data["mode"]["type"])
     mode = mode_cls(data["mode"])
     function_name = mode.function_name(data["name"])
@@ -127,4 +130,5 @@ def target_for(data: dict, session: AwsSession) -> Target:
                           "(at most 64 letters, digits, '-' or '_')")
     policy = Policy(data, session)
     return Target(data, mode, build(data), session.account_id, session.region, session.partition,
-                  sorted(policy.permissions()), policy_permission_resources(data))
+                  sorted(policy.permissions()), policy_permission_resources(data),
+                  tuple(role_regions) or (session.region,))

@@ -203,3 +203,12 @@ def _org_accounts(client: Any, ous: tuple[str, ...]) -> list[dict]:
         labels = [f"{t['Key']}:{t['Value']}" for t in tags] + ([f"path:{a['path']}"] if a.get("path") else [])
         out.append({"Id": a["Id"], "Name": a["Name"], "tags": labels})
     return sorted(out, key=lambda a: a["Name"])
+
+
+def _register() -> None:
+    from c7n_lite.org.deploy import org_deploy, org_gc
+    org.add_command(org_deploy)
+    org.add_command(org_gc)
+
+
+_register()
