@@ -17,8 +17,9 @@ from typing import Any
 
 import click
 
-from c7n_lite.org.accounts import Account, AccountsError, expand_variables, load_accounts, select
+from c7n_lite.org.accounts import Account, AccountsError, load_accounts, select
 from c7n_lite.textsafe import safe
+from c7n_lite.variables import expand_variables
 
 
 @dataclass
