@@ -284,3 +284,36 @@ def test_ec2_metadata_defaults_unreadable_is_an_error(server, cli, write_policie
     assert result.exit_code == 1
     assert result.metadata("imds-defaults")["counts"]["errored"] == 1
     assert result.resources("imds-defaults") == []
+
+
+def test_emr_block_public_access_filter_and_action(aws, cli, write_policies):
+    # moto stores BlockPublicSecurityGroupRules: false as true, so the test
+    # keys on the port ranges still allowed publicly instead.
+    emr = aws("emr")
+    emr.put_block_public_access_configuration(BlockPublicAccessConfiguration={
+        "BlockPublicSecurityGroupRules": True})
+    path = write_policies(policy("emr-no-ssh", [{
+        "type": "emr-block-public-access",
+        "key": "BlockPublicAccessConfiguration.PermittedPublicSecurityGroupRuleRanges", "value": "empty"}], [{
+        "type": "set-emr-block-public-access",
+        "config": {"BlockPublicSecurityGroupRules": True,
+                   "PermittedPublicSecurityGroupRuleRanges": [{"MinRange": 22, "MaxRange": 22}]}}]))
+    dry = cli("run", "--dryrun", path)
+    assert dry.exit_code == 0, dry.output
+    assert len(dry.resources("emr-no-ssh")) == 1
+    ranges = "PermittedPublicSecurityGroupRuleRanges"
+    assert emr.get_block_public_access_configuration()["BlockPublicAccessConfiguration"][ranges] == []
+    assert cli("run", path).exit_code == 0
+    config = emr.get_block_public_access_configuration()["BlockPublicAccessConfiguration"]
+    assert config["BlockPublicSecurityGroupRules"] is True
+    assert config[ranges] == [{"MinRange": 22, "MaxRange": 22}]
+    assert cli("run", "--dryrun", path, output_dir="again").resources("emr-no-ssh") == []
+
+
+def test_a_bare_settings_filter_matches_nothing_as_in_custodian(aws, cli, write_policies):
+    result = cli("run", "--dryrun", write_policies(policy("bare", [{"type": "emr-block-public-access"}])
+                                                   + policy("bare-pw", [{"type": "password-policy"}]).split(
+                                                       "policies:\n")[1]))
+    assert result.exit_code == 0, result.output
+    assert result.resources("bare") == [] and result.resources("bare-pw") == []
+    assert result.metadata("bare")["counts"]["passed"] == 1

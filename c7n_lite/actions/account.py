@@ -131,6 +131,28 @@ class SetEc2MetadataDefaults(Action):
                         "instance metadata defaults " + ", ".join(f"{k}={v}" for k, v in params.items()))]
 
 
+@actions.register("set-emr-block-public-access", ACCOUNT)
+class SetEmrBlockPublicAccess(Action):
+    """Set the region's EMR block public access `config`
+    (`BlockPublicSecurityGroupRules`, and the port ranges still allowed
+    publicly, `PermittedPublicSecurityGroupRuleRanges: [{MinRange, MaxRange}]`)."""
+
+    schema = {"config": {"type": "object", "required": ["BlockPublicSecurityGroupRules"], "properties": {
+        "BlockPublicSecurityGroupRules": {"type": "boolean"},
+        "PermittedPublicSecurityGroupRuleRanges": {"type": "array", "items": {
+            "type": "object", "required": ["MinRange"],
+            "properties": {"MinRange": {"type": "number", "minimum": 0},
+                           "MaxRange": {"type": "number", "minimum": 0}}}}}}}
+    required = ("config",)
+    permissions = ("elasticmapreduce:PutBlockPublicAccessConfiguration",)
+
+    def plan(self, resources: list[dict], event: dict | None = None) -> list[ApiCall]:
+        config = self.data["config"]
+        state = "on" if config["BlockPublicSecurityGroupRules"] else "off"
+        return [ApiCall("emr", "put_block_public_access_configuration", {"BlockPublicAccessConfiguration": config},
+                        [self.resource_id(r) for r in resources], f"EMR block public access {state}")]
+
+
 @actions.register("set-xray-encrypt", ACCOUNT)
 class SetXrayEncrypt(Action):
     """Encrypt X-Ray data with the AWS default (`key: default`) or a KMS key

@@ -34,6 +34,9 @@ class DocumentValueFilter(ValueFilter):
         return {self.document}
 
     def match(self, resource: dict, event: dict | None = None) -> bool:
+        if "key" not in self.data and "value" not in self.data:
+            # As in Custodian, a bare settings filter compares nothing and matches nothing.
+            return False
         doc = resource.get(self.document) or {}
         if self.data.get("key") and self.data["key"] not in doc and "default" in self.data:
             doc = {**doc, **self.data["default"]}
@@ -86,6 +89,16 @@ class Ec2MetadataDefaults(DocumentValueFilter):
 
     document = "c7n:ec2-metadata-defaults"
     permissions = ("ec2:GetInstanceMetadataDefaults",)
+
+
+@filters.register("emr-block-public-access", ACCOUNT)
+class EmrBlockPublicAccess(DocumentValueFilter):
+    """Compare a field of the region's EMR block public access settings
+    (`BlockPublicAccessConfiguration.BlockPublicSecurityGroupRules`,
+    `….PermittedPublicSecurityGroupRuleRanges`, and their `…Metadata`)."""
+
+    document = "c7n:emr-block-public-access"
+    permissions = ("elasticmapreduce:GetBlockPublicAccessConfiguration",)
 
 
 @filters.register("organization", ACCOUNT)

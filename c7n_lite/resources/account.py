@@ -57,6 +57,12 @@ def _ec2_metadata_defaults(client: Any, account: dict) -> dict:
     return {"c7n:ec2-metadata-defaults": client.get_instance_metadata_defaults().get("AccountLevel") or {}}
 
 
+def _emr_block_public_access(client: Any, account: dict) -> dict:
+    out = client.get_block_public_access_configuration()
+    out.pop("ResponseMetadata", None)
+    return {"c7n:emr-block-public-access": out}
+
+
 def _virtual_mfa(client: Any, account: dict) -> dict:
     devices = []
     for page in client.get_paginator("list_virtual_mfa_devices").paginate():
@@ -137,6 +143,8 @@ class Account(ResourceType):
                                service="organizations"),
         "ec2-metadata-defaults": Detail(("c7n:ec2-metadata-defaults",), _ec2_metadata_defaults,
                                         ("ec2:GetInstanceMetadataDefaults",), service="ec2"),
+        "emr-block-public-access": Detail(("c7n:emr-block-public-access",), _emr_block_public_access,
+                                          ("elasticmapreduce:GetBlockPublicAccessConfiguration",), service="emr"),
         "macie": Detail(("c7n:macie",), _macie,
                         ("macie2:GetMacieSession", "macie2:GetAdministratorAccount"), service="macie2"),
     }
