@@ -125,7 +125,8 @@ class Account(ResourceType):
     topics always show 0 confirmed subscriptions (the alarms part of
     `check-cloudtrail`'s `log-metric-filter-pattern` needs one); Trusted
     Advisor limit checks are not served (no `service-limit` filter), nor are
-    EC2's instance metadata defaults (`ec2-metadata-defaults`, `set-ec2-metadata-defaults`)."""
+    EC2's instance metadata defaults (`ec2-metadata-defaults`, `set-ec2-metadata-defaults`); EMR's block
+    public access keeps `BlockPublicSecurityGroupRules: false` as true."""
 
     service = "iam"
     id = "account_id"
