@@ -127,4 +127,4 @@ def target_for(data: dict, session: AwsSession) -> Target:
                           "(at most 64 letters, digits, '-' or '_')")
     policy = Policy(data, session)
     return Target(data, mode, build(data), session.account_id, session.region, session.partition,
-                  sorted(policy.permissions()), policy_permission_resources(data))
+                  sorted(policy.permissions() | set(mode.role_permissions)), policy_permission_resources(data))
