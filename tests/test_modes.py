@@ -235,8 +235,16 @@ policies:
   - name: on-launch
     resource: aws.ec2
     mode: {type: cloudtrail, events: [RunInstances]}
+  - name: scheduled
+    resource: aws.ec2
+    mode: {type: schedule, schedule: rate(1 day)}
+  - name: config-checked
+    resource: aws.ec2
+    mode: {type: config-rule}
 """)
     result = cli("run", "--dryrun", path)
     assert result.exit_code == 0, result.output
     assert len(result.resources("nightly")) == 1
+    assert len(result.resources("scheduled")) == 1
     assert not (result.output_dir / "on-launch" / "resources.json").exists()
+    assert not (result.output_dir / "config-checked" / "resources.json").exists()

@@ -37,6 +37,7 @@ class ConfigRuleMode(ServerlessMode):
     """Runs the policy as an AWS Config custom rule on its resource type's changes."""
 
     trigger = "config"
+    event_driven = True
     role_permissions = ("config:PutEvaluations",)
     schema = dict(LAMBDA_OPTIONS)
 
