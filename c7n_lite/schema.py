@@ -192,9 +192,12 @@ class _PolicyChecker:
             from c7n_lite.policy import ConditionFacts
             self.check_filters(ConditionFacts, p["conditions"])
         if isinstance(p.get("mode"), dict):
-            self.check_plugin(p["mode"], modes.get(p["mode"].get("type")), "mode",
-                              modes.names(), p.get("mode"))
+            mode_cls = modes.get(p["mode"].get("type"))
+            self.check_plugin(p["mode"], mode_cls, "mode", modes.names(), p.get("mode"))
             self.check_function_name(p["mode"])
+            # Checks that need the resource type (config-rule needs a type AWS Config records).
+            for msg in getattr(mode_cls, "check_for_resource", lambda data, rt: [])(p["mode"], rt):
+                self.error(line_of(p["mode"], "type"), f"mode: {msg}", ("option", f"mode: {msg}"))
         return self.errors
 
     def check_function_name(self, mode: dict) -> None:

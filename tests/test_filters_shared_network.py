@@ -3,6 +3,8 @@ network-location) on every type that declares the facts: EC2 instances,
 Redshift clusters, security groups."""
 from __future__ import annotations
 
+import json
+
 import pytest
 import yaml
 
@@ -164,3 +166,44 @@ policies:
     filters: [{type: subnet, igw: false, key: "tag:Team", value: red}]
 """, "InstanceId")
     assert r == {"internet-facing": [public], "no-internet": [private]}
+
+
+def test_modify_security_groups_removes_the_groups_network_location_flagged(aws, cli, write_policies):
+    ec2 = aws("ec2")
+    vpc, subnet, blue_sg = network(ec2)
+    red_sg = ec2.create_security_group(GroupName="red-one", Description="d", VpcId=vpc)["GroupId"]
+    ec2.create_tags(Resources=[red_sg], Tags=[{"Key": "Team", "Value": "red"}])
+    shared = ec2.create_security_group(GroupName="shared", Description="d", VpcId=vpc)["GroupId"]
+    ec2.create_tags(Resources=[shared], Tags=[{"Key": "Team", "Value": "Enterprise"}])
+    isolation = ec2.create_security_group(GroupName="quarantine", Description="d", VpcId=vpc)["GroupId"]
+    tags = [{"ResourceType": "instance", "Tags": [{"Key": "Team", "Value": "blue"}]}]
+    mixed = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=subnet, TagSpecifications=tags,
+                              SecurityGroupIds=[blue_sg, red_sg, shared])["Instances"][0]["InstanceId"]
+    all_red = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=subnet, TagSpecifications=tags,
+                                SecurityGroupIds=[red_sg])["Instances"][0]["InstanceId"]
+    fine = instance(ec2, subnet, blue_sg, "blue")
+    text = f"""
+policies:
+  - name: ec2-mismatched-sg-remove
+    resource: ec2
+    filters:
+      - type: network-location
+        compare: [resource, security-group]
+        key: "tag:Team"
+        ignore: [{{"tag:Team": Enterprise}}]
+    actions: [{{type: modify-security-groups, remove: network-location, isolation-group: {isolation}}}]
+"""
+    eni = {i: ec2.describe_instances(InstanceIds=[i])["Reservations"][0]["Instances"][0]["NetworkInterfaces"][0]
+           ["NetworkInterfaceId"] for i in (mixed, all_red)}
+    # moto reports an attached interface's groups together with its instance's launch groups, so
+    # a removal cannot be read back from it: the groups are read from the plan the run then follows.
+    planned = cli("run", "--dryrun", write_policies(text))
+    plan = json.loads((planned.output_dir / "ec2-mismatched-sg-remove" / "plan.json").read_text())
+    result = cli("run", write_policies(text))
+    assert result.exit_code == 0, result.output
+    groups = {c["params"]["NetworkInterfaceId"]: sorted(c["params"]["Groups"]) for a in plan for c in a["calls"]}
+    assert groups == {eni[mixed]: sorted([blue_sg, shared]), eni[all_red]: [isolation]}
+    outcomes = json.loads((result.output_dir / "ec2-mismatched-sg-remove" /
+                           "action-modify-security-groups.json").read_text())
+    assert {o["resource_id"]: o["status"] for o in outcomes} == {mixed: "done", all_red: "done"}
+    assert fine not in result.ids("ec2-mismatched-sg-remove", "InstanceId")

@@ -45,6 +45,10 @@ def validate(cli, write_policies, mode_yaml: str):
     "type: cloudtrail\nevents:\n  - source: ec2.amazonaws.com\n    event: StartInstances\n"
     "    ids: responseElements.instancesSet.items[].instanceId",
     "type: ec2-instance-state\nevents: [running, stopped]",
+    "type: schedule\nschedule: rate(1 day)\nscheduler-role: arn:aws:iam::{account_id}:role/s\n"
+    "timezone: Asia/Seoul\ngroup-name: MySchedGroup\nstart-date: '2024-04-04T00:05:23'\nend-date: '2030-01-01'",
+    "type: schedule\nschedule: at(2030-01-01T00:00:00)",
+    "type: config-rule\nrole: arn:aws:iam::123456789012:role/some-role",
 ])
 def test_valid_modes(cli, write_policies, mode_yaml):
     result = validate(cli, write_policies, mode_yaml)
@@ -63,6 +67,10 @@ def test_valid_modes(cli, write_policies, mode_yaml):
      "unknown cloudtrail event 'RunInstance' (did you mean 'RunInstances'?)"),
     ("type: cloudtrail\nevents:\n  - {source: ec2.amazonaws.com, event: X, ids: 'a[?'}", "not a valid JMESPath"),
     ("type: ec2-instance-state\nevents: [runing]", "unknown"),
+    ("type: schedule", "missing required key 'schedule'"),
+    ("type: schedule\nschedule: rate(1 days)", "write rate(1 day)"),
+    ("type: schedule\nschedule: rate(1 day)\nstart-date: tomorrow", "start-date 'tomorrow': expected a date"),
+    ("type: config-rule\nschedule: rate(1 day)", "unknown key 'schedule'"),
 ])
 def test_invalid_modes_name_the_problem(cli, write_policies, mode_yaml, message):
     result = validate(cli, write_policies, mode_yaml)
@@ -104,6 +112,8 @@ def test_a_forged_source_does_not_match_the_rule():
     {"type": "cloudtrail", "events": ["RunInstances"]},
     {"type": "ec2-instance-state", "events": ["running"]},
     {"type": "periodic", "schedule": "rate(1 day)"},
+    {"type": "schedule", "schedule": "rate(1 day)"},
+    {"type": "config-rule"},
 ])
 def test_every_lambda_mode_knows_the_aws_source_of_its_events(data):
     sources, detail_types = mode(data).expected_origin()
@@ -116,13 +126,15 @@ def test_every_lambda_mode_knows_the_aws_source_of_its_events(data):
 def test_lambda_modes_are_all_checked_for_their_source():
     load_all()
     serverless = {name for name, cls in modes.items() if getattr(cls, "serverless", False)}
-    assert serverless == {"cloudtrail", "ec2-instance-state", "periodic"}  # add a case above for a new one
+    # add a case above for a new one (config-rule's invocations are checked in test_schedule_config_modes.py)
+    assert serverless == {"cloudtrail", "ec2-instance-state", "periodic", "schedule", "config-rule"}
 
 
 @pytest.mark.parametrize("data, sample", [
     ({"type": "cloudtrail", "events": ["RunInstances"]}, "cloudtrail-run-instances-iam-user.json"),
     ({"type": "ec2-instance-state", "events": ["running"]}, "ec2-instance-state-running.json"),
     ({"type": "periodic", "schedule": "rate(1 day)"}, "scheduled.json"),
+    ({"type": "schedule", "schedule": "rate(1 day)"}, "scheduler.json"),
 ])
 def test_genuine_events_are_accepted_and_forged_or_foreign_ones_refused(data, sample):
     m = mode(data)
@@ -223,8 +235,16 @@ policies:
   - name: on-launch
     resource: aws.ec2
     mode: {type: cloudtrail, events: [RunInstances]}
+  - name: scheduled
+    resource: aws.ec2
+    mode: {type: schedule, schedule: rate(1 day)}
+  - name: config-checked
+    resource: aws.ec2
+    mode: {type: config-rule}
 """)
     result = cli("run", "--dryrun", path)
     assert result.exit_code == 0, result.output
     assert len(result.resources("nightly")) == 1
+    assert len(result.resources("scheduled")) == 1
     assert not (result.output_dir / "on-launch" / "resources.json").exists()
+    assert not (result.output_dir / "config-checked" / "resources.json").exists()

@@ -85,7 +85,8 @@ def test_lists_of_filters_actions_resources_and_modes_are_sorted(cli):
     assert listed == sorted(listed) and "aws.ec2" in listed
     modes = cli("schema", "--modes")
     assert modes.exit_code == 0 and modes.output == cli("schema", "mode").output
-    assert [line.split()[0] for line in out_lines(modes)] == ["cloudtrail", "ec2-instance-state", "periodic", "pull"]
+    assert [line.split()[0] for line in out_lines(modes)] == [
+        "cloudtrail", "config-rule", "ec2-instance-state", "periodic", "pull", "schedule"]
     assert "  periodic            Runs the policy as a scan on a schedule" in modes.output
 
 
@@ -107,7 +108,7 @@ def test_a_resource_names_its_filters_actions_and_read_permissions(cli):
     ("aws.ec2.filters.ssm-compliance", "unknown filter 'ssm-compliance' for aws.ec2: a Cloud Custodian filter of "
                                        "aws.ec2 that c7n_lite does not support yet"),
     ("aws.ec2.actions.stopp", "unknown action 'stopp' for aws.ec2 (did you mean 'stop'?)"),
-    ("mode.config-rule", "unknown mode type 'config-rule': a Cloud Custodian mode that c7n_lite does not support yet"),
+    ("mode.hub-finding", "unknown mode type 'hub-finding': a Cloud Custodian mode that c7n_lite does not support yet"),
     ("mode.peridic", "unknown mode type 'peridic' (did you mean 'periodic'?)"),
 ])
 def test_a_path_naming_nothing_is_one_line_and_exit_1(cli, path, message):
@@ -126,7 +127,7 @@ def test_json_of_a_path_is_that_part_only(cli):
     assert value["properties"]["type"] == {"enum": ["value"]}
     assert value["description"] == "Compare a field of the resource with a value."
     assert sorted(json.loads(cli("schema", "--modes", "--json").output)) == \
-        ["cloudtrail", "ec2-instance-state", "periodic", "pull"]
+        ["cloudtrail", "config-rule", "ec2-instance-state", "periodic", "pull", "schedule"]
 
 
 @pytest.fixture(scope="module")

@@ -29,12 +29,12 @@ def test_custodian_names_are_reported_as_not_supported_yet_and_typos_keep_their_
               - type: ssm-compliance
               - type: vaule
             actions:
-              - type: post-item
+              - type: normalize-tag
               - stopp
           - name: rule
             resource: aws.ec2
             mode:
-              type: config-rule
+              type: hub-finding
           - name: typo
             resource: aws.ecc2
           - name: mode-typo
@@ -51,10 +51,10 @@ def test_custodian_names_are_reported_as_not_supported_yet_and_typos_keep_their_
         f"{path}:9: policy 'ec2': unknown filter 'ssm-compliance' for aws.ec2: a Cloud Custodian filter of aws.ec2 "
         "that c7n_lite does not support yet",
         f"{path}:10: policy 'ec2': unknown filter 'vaule' for aws.ec2 (did you mean 'value'?)",
-        f"{path}:12: policy 'ec2': unknown action 'post-item' for aws.ec2: a Cloud Custodian action of aws.ec2 "
+        f"{path}:12: policy 'ec2': unknown action 'normalize-tag' for aws.ec2: a Cloud Custodian action of aws.ec2 "
         "that c7n_lite does not support yet",
         f"{path}:13: policy 'ec2': unknown action 'stopp' for aws.ec2 (did you mean 'stop'?)",
-        f"{path}:17: policy 'rule': unknown mode type 'config-rule': a Cloud Custodian mode "
+        f"{path}:17: policy 'rule': unknown mode type 'hub-finding': a Cloud Custodian mode "
         "that c7n_lite does not support yet",
         f"{path}:19: policy 'typo': unknown resource 'aws.ecc2' (did you mean 'aws.ec2'?)",
         f"{path}:22: policy 'mode-typo': unknown mode type 'peridic' (did you mean 'periodic'?)",
@@ -80,8 +80,8 @@ def test_compat_check_categories_still_read_the_new_messages():
         "aws.glue-job"
     assert r_flt.search("unknown filter 'ssm-compliance' for aws.ec2: a Cloud").group("x", "r") == \
         ("ssm-compliance", "aws.ec2")
-    assert r_act.search("unknown action 'post-item' for aws.ec2: a Cloud").group("r") == "aws.ec2"
-    assert r_mode.search("unknown mode type 'config-rule': a Cloud").group("x") == "config-rule"
+    assert r_act.search("unknown action 'normalize-tag' for aws.ec2: a Cloud").group("r") == "aws.ec2"
+    assert r_mode.search("unknown mode type 'hub-finding': a Cloud").group("x") == "hub-finding"
 
 
 def test_custodian_compat_lists_what_blocks_each_policy_and_counts(cli, write_policies):
@@ -98,7 +98,7 @@ def test_custodian_compat_lists_what_blocks_each_policy_and_counts(cli, write_po
             filters:
               - type: ssm-compliance
             actions:
-              - type: post-item
+              - type: normalize-tag
           - name: option
             resource: aws.ec2
             filters:
@@ -117,14 +117,14 @@ def test_custodian_compat_lists_what_blocks_each_policy_and_counts(cli, write_po
         f"{library}:2: policy 'ready-one': ready",
         f"{library}:7: policy 'glue': blocked by unsupported resource type aws.glue-job",
         f"{library}:11: policy 'two-blockers': blocked by unsupported filter aws.ec2 ssm-compliance; "
-        "unsupported action aws.ec2 post-item",
+        "unsupported action aws.ec2 normalize-tag",
         f"{library}:20: policy 'option': blocked by option: filter 'value': unknown key 'extra'",
         f"{library}:22: policy 'glue-too': blocked by unsupported resource type aws.glue-job",
         f"{library}:24: policy 'typo': blocked by error: unknown resource 'aws.ecc2' (did you mean 'aws.ec2'?)",
         "6 policies: 1 ready, 5 blocked (by what c7n_lite supports of Cloud Custodian 0.9.53)",
         "  unsupported resource type: 2 policies: aws.glue-job (2)",
         "  unsupported filter: 1 policy: aws.ec2 ssm-compliance (1)",
-        "  unsupported action: 1 policy: aws.ec2 post-item (1)",
+        "  unsupported action: 1 policy: aws.ec2 normalize-tag (1)",
         "  unsupported option or value: 1 policy: filter 'value': unknown key 'extra' (1)",
         "  errors Cloud Custodian reports too: 1 policy: unknown resource 'aws.ecc2' (did you mean 'aws.ec2'?) (1)",
     ]

@@ -150,11 +150,21 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value or ())
 
 
+def location_mismatched(resource: dict) -> set[str]:
+    """The groups the network-location filter found out of place (its first SecurityGroupMismatch)."""
+    for reason in resource.get("c7n:NetworkLocation") or ():
+        if reason.get("reason") == "SecurityGroupMismatch":
+            return set(reason.get("security-groups") or ())
+    return set()
+
+
 @actions.register("modify-security-groups", "aws.ec2")
 class ModifySecurityGroups(Action):
     """Change the security groups of each network interface of the instance:
-    `remove` (ids, `matched` for those the security-group filter matched, or
-    `all`) and `add` (ids); an interface left with none gets `isolation-group`."""
+    `remove` (ids, `matched` for those the security-group filter matched,
+    `network-location` for those whose value the network-location filter found
+    differing from the instance's, or `all`) and `add` (ids); an interface left
+    with none gets `isolation-group`."""
 
     schema = {"add": GROUPS, "remove": {"oneOf": [{"type": "array", "items": {"type": "string"}},
                                                   {"type": "string"}]},
@@ -168,8 +178,6 @@ class ModifySecurityGroups(Action):
     def check(cls, data: dict) -> list[str]:
         if not any(k in data for k in ("add", "remove", "add-by-tag")):
             return ["give add, remove (with isolation-group) or add-by-tag"]
-        if data.get("remove") == "network-location":
-            return ["remove: network-location is not supported by c7n-lite"]
         return []
 
     @classmethod
@@ -193,10 +201,13 @@ class ModifySecurityGroups(Action):
             matched = set(r.get("c7n:matched-security-groups") or ())
             for eni in r.get("NetworkInterfaces") or ():
                 current = [g["GroupId"] for g in eni.get("Groups") or ()]
-                if remove == "all":
-                    dropped = set(current)
-                elif remove == "matched":
+                symbols = _as_list(remove)
+                if "matched" in symbols:
                     dropped = matched
+                elif "network-location" in symbols:
+                    dropped = location_mismatched(r)
+                elif "all" in symbols:
+                    dropped = set(current)
                 else:
                     dropped = set(_as_list(remove))
                 new = [g for g in current if g not in dropped] + [g for g in add if g not in current]

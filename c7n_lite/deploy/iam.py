@@ -34,6 +34,10 @@ DEPLOYER_PERMISSIONS = (
     "lambda:GetPolicy", "lambda:ListFunctions", "lambda:ListTags", "lambda:TagResource",
     "lambda:UntagResource", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration",
     "sts:GetCallerIdentity",
+    # schedule and config-rule modes: their schedule or config rule, and Scheduler's role passed on
+    "scheduler:GetSchedule", "scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule",
+    "scheduler:ListSchedules", "scheduler:GetScheduleGroup", "scheduler:CreateScheduleGroup",
+    "config:DescribeConfigRules", "config:PutConfigRule", "config:DeleteConfigRule", "config:TagResource",
 )
 TRUST = {"Version": "2012-10-17",
          "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from c7n_lite.actions.core import ApiCall
 from c7n_lite.aws.session import AwsSession
-from c7n_lite.deploy import events, iam, lambda_
+from c7n_lite.deploy import events, iam, lambda_, triggers
 from c7n_lite.deploy.archive import Archive
-from c7n_lite.deploy.target import is_serverless, target_for
+from c7n_lite.deploy.target import Target, is_serverless, target_for
 
 
 @dataclass
@@ -35,13 +35,23 @@ def plan_deploy(policies: list[dict], session: AwsSession, role_regions: tuple[s
             calls = iam.plan_role(session, target)
             function_calls, exists = lambda_.plan_function(session, target)
             calls += function_calls
-            calls += events.plan_rule(session, target)
-            calls += lambda_.plan_permission(session, target, exists)
+            calls += plan_trigger(session, target, exists)
         except Exception as exc:  # noqa: BLE001 - one policy's problem does not stop the others
             plans.append(PolicyPlan(data["name"], error=str(exc)))
             continue
         plans.append(PolicyPlan(data["name"], calls, target.archive, target.function_name))
     return plans
+
+
+def plan_trigger(session: AwsSession, target: Target, exists: bool) -> list[ApiCall]:
+    """What invokes the function, and its leave to: an EventBridge rule, a Scheduler
+    schedule (which invokes as its own role) or a Config rule (Config's permission first)."""
+    kind = target.mode.trigger
+    if kind == "scheduler":
+        return triggers.plan_schedule(session, target)
+    if kind == "config":
+        return triggers.plan_config_permission(session, target, exists) + triggers.plan_config_rule(session, target)
+    return events.plan_rule(session, target) + lambda_.plan_permission(session, target, exists)
 
 
 def plan_gc(policies: list[dict], session: AwsSession, roles: bool = True) -> list[PolicyPlan]:
@@ -60,6 +70,7 @@ def plan_gc(policies: list[dict], session: AwsSession, roles: bool = True) -> li
             plan(policy).calls += events.plan_delete_rule(session, rule, policy)
     for function, policy in sorted(lambda_.managed_functions(session).items()):
         if policy not in keep:
+            plan(policy).calls += triggers.plan_delete_triggers(session, function, policy)
             plan(policy).calls += lambda_.plan_delete_function(function, policy)
             plan(policy).function = function
     for role, policy in sorted(iam.managed_roles(session).items() if roles else ()):

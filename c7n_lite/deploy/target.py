@@ -130,5 +130,5 @@ def target_for(data: dict, session: AwsSession, role_regions: tuple[str, ...] = 
                           "(at most 64 letters, digits, '-' or '_')")
     policy = Policy(data, session)
     return Target(data, mode, build(data), session.account_id, session.region, session.partition,
-                  sorted(policy.permissions()), policy_permission_resources(data),
+                  sorted(policy.permissions() | set(mode.role_permissions)), policy_permission_resources(data),
                   tuple(role_regions) or (session.region,))

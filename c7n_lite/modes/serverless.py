@@ -45,7 +45,9 @@ LAMBDA_OPTIONS: dict[str, dict] = {
 # Options that shape the function, not what it does: left out of the shipped
 # policy so that changing them updates the configuration, not the code.
 DEPLOY_ONLY = ("role", "memory", "timeout", "runtime", "function-prefix", "tags", "environment",
-               "tracing", "description", "member-role", "execution-options")
+               "tracing", "description", "member-role", "execution-options",
+               # schedule mode's: what the schedule is, not what the function does
+               "scheduler-role", "timezone", "start-date", "end-date", "group-name")
 
 
 def environment_variables(data: dict) -> dict[str, str]:
@@ -64,6 +66,11 @@ class ServerlessMode(Mode):
 
     serverless = True
     schema: ClassVar[dict] = dict(LAMBDA_OPTIONS)
+    # What invokes the function: an EventBridge rule ("events"), an EventBridge
+    # Scheduler schedule ("scheduler") or an AWS Config rule ("config").
+    trigger: ClassVar[str] = "events"
+    # What the function needs besides its policy's own permissions (config-rule: PutEvaluations).
+    role_permissions: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, data: dict) -> None:
         self.data = data

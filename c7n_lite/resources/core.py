@@ -51,6 +51,8 @@ class ResourceType:
     arn_format: ClassVar[str | None] = None
     date: ClassVar[str | None] = None
     taggable: ClassVar[bool] = False
+    # AWS Config's name for the type (AWS::EC2::Instance), for config-rule mode; None: Config has none.
+    config_type: ClassVar[str | None] = None
     # Fetch a subset by ids (event modes): boto3 method, its ids parameter and
     # how many ids fit in one call.  None: enumerate and pick.
     fetch_op: ClassVar[str | None] = None

@@ -10,6 +10,7 @@ from c7n_lite.resources.core import Detail, ResourceType
 @resources.register("aws.ebs")
 class EBS(ResourceType):
     service = "ec2"
+    config_type = "AWS::EC2::Volume"
     enum_op = "describe_volumes"
     server_query = True
     enum_path = "Volumes"

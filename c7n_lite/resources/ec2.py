@@ -39,6 +39,7 @@ class EC2(ResourceType):
     read with DescribeTags (batched), as Custodian does."""
 
     service = "ec2"
+    config_type = "AWS::EC2::Instance"
     enum_op = "describe_instances"
     server_query = True
     enum_path = "Reservations[].Instances[]"

@@ -8,6 +8,7 @@ from c7n_lite.resources.core import ResourceType
 @resources.register("aws.security-group")
 class SecurityGroup(ResourceType):
     service = "ec2"
+    config_type = "AWS::EC2::SecurityGroup"
     enum_op = "describe_security_groups"
     enum_path = "SecurityGroups"
     id = "GroupId"

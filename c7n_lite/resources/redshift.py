@@ -15,6 +15,7 @@ class Redshift(ResourceType):
     """Redshift clusters (tags come with the describe call)."""
 
     service = "redshift"
+    config_type = "AWS::Redshift::Cluster"
     enum_op = "describe_clusters"
     enum_path = "Clusters"
     id = name = "ClusterIdentifier"
@@ -40,6 +41,7 @@ class RedshiftSnapshot(ResourceType):
     """Redshift cluster snapshots, manual and automated (tags come with the describe call)."""
 
     service = "redshift"
+    config_type = "AWS::Redshift::ClusterSnapshot"
     enum_op = "describe_cluster_snapshots"
     enum_path = "Snapshots"
     id = name = "SnapshotIdentifier"

@@ -50,6 +50,7 @@ class S3Bucket(ResourceType):
     also those located in regions the run does not cover."""
 
     service = "s3"
+    config_type = "AWS::S3::Bucket"
     enum_op = "list_buckets"
     enum_path = "Buckets"
     enum_permission = "s3:ListAllMyBuckets"

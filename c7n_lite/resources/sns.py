@@ -28,6 +28,7 @@ class SNSTopic(ResourceType):
     filter reads) and the tags are each fetched per topic when read."""
 
     service = "sns"
+    config_type = "AWS::SNS::Topic"
     enum_op = "list_topics"
     enum_path = "Topics"
     id = "TopicArn"
