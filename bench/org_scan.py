@@ -5,15 +5,23 @@
 
     python bench/org_scan.py                      # 1, 10 and 40 accounts
     python bench/org_scan.py --accounts 10,40 --latency-ms 30
+    python bench/org_scan.py --c7n-org            # and the same through c7n-org
 
 Prints wall time, CPU, peak RSS and requests per account count, and the ratio
-of each wall time to the one-account scan's.  A benchmark, not a test.
+of each wall time to the one-account scan's.  With --c7n-org, the same accounts
+file and policies also go through c7n-org's run (PyPI c7n-org, in a throwaway
+venv: python3 -m venv /tmp/c7n-org-venv && /tmp/c7n-org-venv/bin/pip install c7n-org),
+as it runs by default (a process pool, C7N_ORG_PARALLEL).  CPU counts the child
+and the processes it waited for; RSS is the largest single process's peak.
+A benchmark, not a test.
 """
 from __future__ import annotations
 
 import argparse
 import collections
+import json
 import logging
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +31,7 @@ import boto3
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ROOT, measure  # noqa: E402
+from run import ROOT  # noqa: E402
 
 from c7n_lite.sandbox import RecordingMotoServer, use_fake_credentials  # noqa: E402
 
@@ -74,11 +82,34 @@ def seed(endpoint: str, accounts: list[str]) -> None:
             s3.create_bucket(Bucket=f"b-{account}-{n}")
 
 
+# The command runs as a grandchild of a small shim: a child forked from this process
+# (moto loaded) would report this process's memory as its own peak RSS.
+SHIM = """
+import json, os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(json.dumps({"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+                  "rss_mib": usage.ru_maxrss / 1024, "exit": os.waitstatus_to_exitcode(status)}),
+      file=sys.stderr)
+"""
+
+
+def measure(command: list[str], env: dict) -> dict:
+    proc = subprocess.run([sys.executable, "-c", SHIM, *command], env=env, cwd=ROOT, capture_output=True, text=True)
+    lines = proc.stderr.strip().splitlines()
+    return {**json.loads(lines[-1]), "stdout": proc.stdout, "stderr": "\n".join(lines[:-1])}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", default="1,10,40", help="account counts, comma-separated")
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("-j", "--jobs", type=int, default=16)
+    parser.add_argument("--c7n-org", nargs="?", const="/tmp/c7n-org-venv/bin/c7n-org", default=None,
+                        metavar="PATH", help="also run c7n-org (default /tmp/c7n-org-venv/bin/c7n-org)")
     args = parser.parse_args()
     use_fake_credentials()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -92,25 +123,33 @@ def main() -> int:
     if args.latency_ms:
         server.hooks.append(lambda request: time.sleep(args.latency_ms / 1000))
     env = {**__import__("os").environ, "AWS_ENDPOINT_URL": server.endpoint}
-    first = None
-    print(f"{'accounts':>8} {'wall s':>8} {'x 1 acct':>8} {'CPU s':>7} {'RSS MiB':>8} {'requests':>9}  exit")
+    tools = {"c7n-lite": lambda work_dir: [
+        sys.executable, str(ROOT / "cli.py"), "org", "run", "--dryrun", "-j", str(args.jobs),
+        "-c", str(work_dir / "accounts.yml"), "-s", str(work_dir / "out"), "-u", str(work_dir / "policies.yml")]}
+    if args.c7n_org:
+        tools["c7n-org"] = lambda work_dir: [
+            args.c7n_org, "run", "--dryrun", "--cache-period", "0", "-c", str(work_dir / "accounts.yml"),
+            "-s", str(work_dir / "out"), "-u", str(work_dir / "policies.yml")]
+    first: dict[str, float] = {}
+    print(f"{'tool':<9} {'accounts':>8} {'wall s':>8} {'x 1 acct':>8} {'CPU s':>7} {'RSS MiB':>8} "
+          f"{'requests':>9}  exit")
     for count in counts:
-        with tempfile.TemporaryDirectory() as work:
-            work_dir = Path(work)
-            (work_dir / "accounts.yml").write_text(yaml.safe_dump({"accounts": [
-                {"account_id": a, "name": f"acct-{i}", "regions": list(REGIONS),
-                 "role": f"arn:aws:iam::{a}:role/Audit"} for i, a in enumerate(accounts[:count])]}))
-            (work_dir / "policies.yml").write_text(POLICIES)
-            server.reset_log()
-            result = measure([sys.executable, str(ROOT / "cli.py"), "org", "run", "--dryrun", "-j", str(args.jobs),
-                              "-c", str(work_dir / "accounts.yml"), "-s", str(work_dir / "out"),
-                              "-u", str(work_dir / "policies.yml")], env)
-            requests = collections.Counter(r.service for r in server.requests)
-        first = first or result["wall"]
-        print(f"{count:>8} {result['wall']:>8.2f} {result['wall'] / first:>8.2f} {result['cpu']:>7.2f} "
-              f"{result['rss_mib']:>8.1f} {sum(requests.values()):>9}  {result['exit']}")
-        if result["exit"] != 0:
-            print(result["stdout"][-1500:], result["stderr"][-1500:])
+        for tool, command in tools.items():
+            with tempfile.TemporaryDirectory() as work:
+                work_dir = Path(work)
+                (work_dir / "accounts.yml").write_text(yaml.safe_dump({"accounts": [
+                    {"account_id": a, "name": f"acct-{i}", "regions": list(REGIONS),
+                     "role": f"arn:aws:iam::{a}:role/Audit"} for i, a in enumerate(accounts[:count])]}))
+                (work_dir / "policies.yml").write_text(POLICIES)
+                server.reset_log()
+                result = measure(command(work_dir), env)
+                requests = collections.Counter(r.service for r in server.requests)
+            first.setdefault(tool, result["wall"])
+            print(f"{tool:<9} {count:>8} {result['wall']:>8.2f} {result['wall'] / first[tool]:>8.2f} "
+                  f"{result['cpu']:>7.2f} {result['rss_mib']:>8.1f} {sum(requests.values()):>9}  {result['exit']}",
+                  flush=True)
+            if result["exit"] != 0:
+                print(result["stdout"][-1500:], result["stderr"][-1500:])
     server.stop()
     return 0
 

@@ -125,10 +125,12 @@ def validate(paths: tuple[str, ...], compat: bool) -> None:
               help="warn: resources whose reads were denied stay errored (never passed) but do not fail the run.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Policies and regions run at once (default 8).")
+@click.option("-m", "--metrics", "--metrics-enabled", "metrics", metavar="aws[://…]",
+              help="CloudWatch metrics per policy, as Custodian's: aws, aws://?region=R&namespace=N, aws://master.")
 @click.option("-v", "--verbose", count=True)
 def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[str, ...],
         names: tuple[str, ...], profile: str | None, sandbox: bool, denied_reads: str, jobs: int | None,
-        verbose: int) -> None:
+        metrics: str | None, verbose: int) -> None:
     """Run policies against an account (pull mode)."""
     setup_logging(verbose)
     policies = load_or_exit(paths, names)
@@ -169,26 +171,36 @@ def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[st
             publish = S3Sink(output_dir, staging.name, profile, endpoint).publish
         except ValueError as exc:
             fail([str(exc)])
+    from c7n_lite.metrics import MetricsError
+    from c7n_lite.sinks import metrics_sink
+    try:
+        sink = metrics_sink(metrics, policies, profile, endpoint)
+    except MetricsError as exc:
+        fail([str(exc)], code=2)
     from c7n_lite.progress import for_run
     display = for_run(len(policies) * len(run_regions))   # None off a terminal: plain lines as they come
     summary = Summary(policies, dryrun, run_regions, defer=display is not None)
+    on_result = summary.line if sink is None else lambda r: (sink.add(r), summary.line(r))
     previous = _stop_on_interrupt()
     try:
         with display or contextlib.nullcontext():
             runs = run_policies(policies, local_dir, run_regions, dryrun,
                                 endpoint_url=endpoint, profile=profile, denied_reads_warn=denied_reads == "warn",
-                                account_id=account_id, on_result=summary.line, workers=jobs or DEFAULT_WORKERS,
+                                account_id=account_id, on_result=on_result, workers=jobs or DEFAULT_WORKERS,
                                 publish=publish, watch=display.watch if display else None)
     finally:
         summary.flush()   # the table, where the display was
         _restore_interrupt(previous)
+        metrics_failed = sink.flush() if sink is not None else []
+        for line in metrics_failed:
+            click.echo(line, err=True)
         if server is not None:
             server.stop()
         if staging is not None:
             staging.cleanup()
     interrupted = STOP.is_set()
     ok = summary.totals(runs, output_dir, interrupted)
-    sys.exit(130 if interrupted else 0 if ok else 1)
+    sys.exit(130 if interrupted else 0 if ok and not metrics_failed else 1)
 
 
 def _stop_on_interrupt() -> Any:

@@ -103,6 +103,31 @@ def _publish(output_dir: str, policy: Any, run: Any, started: float) -> str:
         return f"error: writing the record to {output_dir} failed: {error_code(exc)}: {error_message(exc)}"
 
 
+def _metrics_config(config: dict) -> Any:
+    from c7n_lite.metrics import MetricsError, lambda_metrics
+    try:
+        return lambda_metrics(config.get("execution-options") or {})
+    except MetricsError as exc:
+        log.error("policy metrics: %s", exc)
+        return None
+
+
+def _put_metrics(metrics: Any, policy: Any, run: Any) -> str:
+    """CloudWatch metrics of the run (execution-options metrics_enabled), as
+    Custodian's Lambdas publish them; sent in a dry run too (they change nothing)."""
+    from c7n_lite.aws.session import AwsSession, error_code, error_message
+    from c7n_lite.metrics import metric_data, put_metrics
+    writer = AwsSession(metrics.region or policy.region, endpoint_url=policy.session.endpoint_url)
+    try:
+        data = metric_data(metrics, policy.name, str(policy.data["resource"]), run, policy.region,
+                           policy.session.account_id if metrics.master else None)
+        put_metrics(writer.client("cloudwatch"), metrics.namespace, data)
+    except Exception as exc:  # noqa: BLE001 - logged and in the summary, not raised
+        log.error("policy %s: publishing metrics failed: %s: %s", policy.name, error_code(exc), error_message(exc))
+        return f"error: {error_code(exc)}: {error_message(exc)}"
+    return f"{len(data)} metric(s) to {metrics.namespace}"
+
+
 def handler(event: dict, context: Any = None) -> dict:
     """Run the policy for one event; returns (and logs) what it did."""
     global refused_events
@@ -147,6 +172,9 @@ def handler(event: dict, context: Any = None) -> dict:
         summary["record"] = _publish(output_dir, policy, run, started)
         if summary["record"].startswith("error"):
             summary["errors"].append({"stage": "output", "error": summary["record"]})
+    metrics = _metrics_config(config)
+    if metrics is not None and not run.skipped:
+        summary["metrics"] = _put_metrics(metrics, policy, run)
     level = logging.ERROR if summary["errors"] else logging.INFO
     log.log(level, "policy %s: %s", policy.name, "skipped" if run.skipped else "done",
             extra={"fields": {"summary": summary}})

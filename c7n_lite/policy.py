@@ -210,7 +210,18 @@ def policy_permissions(data: dict) -> set[str]:
         perms.update(cls.all_permissions(pdata, rt))
     if records_arn(data):
         perms.add("s3:PutObject")
+    if publishes_metrics(data):
+        perms.add("cloudwatch:PutMetricData")
     return perms
+
+
+def publishes_metrics(data: dict) -> bool:
+    """A deployed policy sends CloudWatch metrics (execution-options metrics_enabled)."""
+    from c7n_lite.metrics import MetricsError, lambda_metrics
+    try:
+        return lambda_metrics((data.get("mode") or {}).get("execution-options") or {}) is not None
+    except MetricsError:
+        return False   # reported by validation
 
 
 def records_arn(data: dict) -> str | None:

@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from c7n_lite import __version__
+from c7n_lite.metrics import policy_metrics
 
 
 def run_metadata(data: dict, run: Any, session: Any, started: float) -> dict:
@@ -38,10 +39,7 @@ def run_metadata(data: dict, run: Any, session: Any, started: float) -> dict:
         "api_calls": {"total": sum(run.api_calls.values()), "by_operation": run.api_calls},
         "actions": [a.summary() for a in run.actions],
         "errors": run.all_errors(),
-        "metrics": [
-            {"MetricName": "ResourceCount", "Value": len(run.matched), "Unit": "Count"},
-            {"MetricName": "ResourceTime", "Value": round(run.duration, 4), "Unit": "Seconds"},
-        ],
+        "metrics": policy_metrics(run),
     }
 
 

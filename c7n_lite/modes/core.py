@@ -69,6 +69,8 @@ class PolicyRun:
     errors: list[dict] = field(default_factory=list)
     started: float = field(default_factory=time.time)
     duration: float = 0.0
+    # Of the duration, the time the actions took (planning and executing; not in a dry run).
+    action_time: float = 0.0
     api_calls: dict[str, int] = field(default_factory=dict)
     skipped: str | None = None
     # `--denied-reads warn`: resources errored only by denied reads do not fail
@@ -145,6 +147,15 @@ def act(policy: Policy, matched: list[dict], run: PolicyRun, event: dict | None 
     """Plan each action for the matched resources; execute the plan unless dry."""
     if not matched:
         return
+    started = time.perf_counter()
+    try:
+        _act(policy, matched, run, event)
+    finally:
+        if not run.dryrun and policy.actions:
+            run.action_time += time.perf_counter() - started
+
+
+def _act(policy: Policy, matched: list[dict], run: PolicyRun, event: dict | None) -> None:
     for action in policy.actions:
         record = ActionRun(action.name)
         run.actions.append(record)

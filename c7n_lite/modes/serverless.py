@@ -83,6 +83,11 @@ class ServerlessMode(Mode):
             return [f"function-prefix {prefix!r}: use letters, digits, '-' or '_'"]
         if len(prefix) > 40:
             return [f"function-prefix {prefix!r} is too long (a function name has at most 64 characters)"]
+        from c7n_lite.metrics import MetricsError, lambda_metrics
+        try:
+            lambda_metrics(data.get("execution-options") if isinstance(data.get("execution-options"), dict) else {})
+        except MetricsError as exc:
+            return [f"execution-options: {exc}"]
         return []
 
     # --- the function and its rule -------------------------------------------

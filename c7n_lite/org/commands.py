@@ -55,10 +55,12 @@ def account_sessions(accounts: list[Account], region: str, endpoint: str | None,
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=16, show_default=True,
               help="Account-region policy runs at once.")
 @click.option("--profile", help="AWS profile whose credentials assume each account's role.")
+@click.option("-m", "--metrics", "--metrics-enabled", "metrics", metavar="aws[://…]",
+              help="CloudWatch metrics per policy: aws (each account), aws://master (the caller's, by Account).")
 @click.option("-v", "--verbose", count=True)
 def org_run(config: str, output_dir: str, policy_files: tuple[str, ...], regions: tuple[str, ...],
             names: tuple[str, ...], tags: tuple[str, ...], policy_names: tuple[str, ...], dryrun: bool,
-            jobs: int, profile: str | None, verbose: int) -> None:
+            jobs: int, profile: str | None, metrics: str | None, verbose: int) -> None:
     """Run policies in every selected account and region, in parallel."""
     import os
 
@@ -94,6 +96,14 @@ def org_run(config: str, output_dir: str, policy_files: tuple[str, ...], regions
         except ValueError as exc:
             _fail(str(exc))
     sessions = account_sessions(accounts, (regions or ("us-east-1",))[0], endpoint, profile, jobs)
+    from c7n_lite.metrics import MetricsError
+    from c7n_lite.sinks import metrics_sink
+    ids = {a.name: a.account_id for a in accounts}
+    try:
+        sink = metrics_sink(metrics, policies, profile, endpoint, session_for=lambda name: sessions[ids[name]],
+                            account_id_for=ids.get)
+    except MetricsError as exc:
+        _fail(str(exc))
     units: list[Unit] = []
     failed: dict[str, str] = {}
     for account in accounts:
@@ -119,6 +129,8 @@ def org_run(config: str, output_dir: str, policy_files: tuple[str, ...], regions
                        f"{failed[account.account_id]}")
 
     def on_result(run: Any) -> None:
+        if sink is not None:
+            sink.add(run)
         by_account[run.account].append(run)
         if len(by_account[run.account]) == expected.get(run.account):
             done[0] += 1
@@ -128,12 +140,15 @@ def org_run(config: str, output_dir: str, policy_files: tuple[str, ...], regions
     finally:
         if staging is not None:
             staging.cleanup()
+    metrics_failed = sink.flush() if sink is not None else []
+    for line in metrics_failed:
+        click.echo(line, err=True)
     bad = sum(1 for r in runs if not r.skipped and not r.ok)
     click.echo(f"{total} accounts, {len(runs)} policy runs, {sum(len(r.matched) for r in runs)} resources matched"
                f"{f', {len(failed)} account(s) FAILED' if failed else ''}"
                f"{f', {bad} policy run(s) FAILED' if bad else ''}"
                f"{' (dry run: nothing changed)' if dryrun else ''}; output in {output_dir}")
-    sys.exit(1 if failed or bad else 0)
+    sys.exit(1 if failed or bad or metrics_failed else 0)
 
 
 def account_line(done: int, total: int, account: str, runs: list) -> str:
