@@ -233,3 +233,13 @@ def test_the_encrypt_function_encrypts_new_objects(aws):
     via_sns = {"Records": [{"Sns": {"Message": json.dumps({"Records": [later]})}}]}
     assert process_event(via_sns, None, s3=s3) == ["landing/later"]
     assert sse(s3, "landing", "later") == "AES256"
+
+
+def test_a_deployed_attach_encrypt_policy_ships_the_function_code():
+    from c7n_lite.deploy.archive import build
+    from c7n_lite.registry import load_all
+    load_all()
+    archive = build({"name": "encrypt-new-buckets", "resource": "aws.s3",
+                     "mode": {"type": "cloudtrail", "events": ["CreateBucket"]},
+                     "actions": [{"type": "attach-encrypt", "role": "arn:aws:iam::123456789012:role/r"}]})
+    assert "c7n_lite.s3crypt" in archive.modules

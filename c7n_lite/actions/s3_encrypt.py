@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import zipfile
 from typing import Any
 
@@ -170,7 +169,8 @@ CREATED = "s3:ObjectCreated:*"
 
 def encrypt_function_archive() -> bytes:
     """The function's code: c7n_lite/s3crypt.py alone, as s3crypt.py, and Custodian's empty config.json."""
-    source = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "s3crypt.py")
+    from c7n_lite import s3crypt  # imported, so a deployed policy's archive ships it too
+    source = s3crypt.__file__
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in (("s3crypt.py", open(source, "rb").read()), ("config.json", b"{}")):
