@@ -16,7 +16,7 @@ policies:
     filters: [{"tag:Owner": absent}]
   - name: nightly
     resource: aws.ebs
-    mode: {type: periodic, schedule: "rate(1 day)"}
+    mode: {type: periodic, schedule: "rate(1 day)", tags: {owner: "{owner}", home: "{account}/{region}"}}
     filters: [{Encrypted: false}]
   - name: pulled
     resource: aws.ec2
@@ -45,6 +45,10 @@ def test_org_deploy_in_every_account_and_region_then_nothing_then_gc(server, cli
                 FunctionName="custodian-nightly")["Configuration"]
             assert fn["FunctionArn"] == f"arn:aws:lambda:{region}:{account}:function:custodian-nightly"
             assert fn["Role"] == f"arn:aws:iam::{account}:role/c7n-lite-nightly"
+            # c7n-org's variables, per account and region
+            tags = as_account(server, account, "lambda", region).list_tags(Resource=fn["FunctionArn"])["Tags"]
+            index = ACCOUNTS.index(account)
+            assert (tags["owner"], tags["home"]) == (f"team-{index}", f"acct-{index}/{region}")
             rule = as_account(server, account, "events", region).describe_rule(Name="custodian-nightly")
             assert rule["ScheduleExpression"] == "rate(1 day)"
         # one role per policy and account, allowed to write its log group in both regions

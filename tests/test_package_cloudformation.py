@@ -145,3 +145,14 @@ def test_a_pull_policy_or_a_bad_code_uri_is_one_line(cli, write_policies, tmp_pa
                  "--code-uri", "https://example.com/x.zip", write_policies(POLICIES))
     assert result.exit_code == 1
     assert "expected s3://bucket/key" in result.output
+
+
+def test_an_inline_template_says_it_is_deployed_from_s3(cli, write_policies, tmp_path):
+    path = write_policies(POLICIES)
+    inline = cli("package", "-f", "cloudformation", "-p", "nightly-volumes", "-o", str(tmp_path / "i.json"), path)
+    assert inline.exit_code == 0, inline.output
+    assert (tmp_path / "i.json").stat().st_size > 51_200
+    assert "upload it to S3 and use --template-url" in inline.output
+    small = cli("package", "-f", "cloudformation", "-p", "nightly-volumes", "-o", str(tmp_path / "s.json"),
+                "--code-uri", "s3://code/nightly.zip", path)
+    assert small.exit_code == 0 and "--template-url" not in small.output

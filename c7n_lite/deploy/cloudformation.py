@@ -21,8 +21,11 @@ from c7n_lite.deploy.target import POLICY_TAG, DeployError, Target
 from c7n_lite.policy import policy_permission_resources, policy_permissions
 from c7n_lite.registry import modes
 
-# CloudFormation's limit for inline code (AWS::Lambda::Function Code.ZipFile).
-INLINE_LIMIT = 4 * 1024 * 1024
+# CloudFormation's limits on a template: passed in the call (TemplateBody), or
+# read from S3 (TemplateURL).  Inline code makes a template of some 80 KB: it is
+# deployed from S3; one over the second limit needs --code-uri.
+TEMPLATE_BODY_LIMIT = 51_200
+TEMPLATE_URL_LIMIT = 1024 * 1024
 MANAGED_BY = "cloudformation"   # not "c7n-lite": `gc` leaves the stack's resources to the stack
 INLINE_HANDLER = "index.handler"
 BOOTSTRAP = '''"""c7n-lite policy {policy}: the archive (sha256 {sha}) inline, unpacked on a cold start."""
@@ -83,11 +86,7 @@ def template(data: dict, code_uri: str | None = None) -> dict:
         code: dict = {"S3Bucket": _sub(bucket), "S3Key": key}
         handler = config["Handler"]
     else:
-        source = inline_code(target)
-        if len(source) > INLINE_LIMIT:
-            raise DeployError(f"policy {target.name}: the inline code would be {len(source)} bytes, over "
-                              f"CloudFormation's {INLINE_LIMIT}: give --code-uri s3://bucket/key")
-        code, handler = {"ZipFile": source}, INLINE_HANDLER
+        code, handler = {"ZipFile": inline_code(target)}, INLINE_HANDLER
     resources: dict[str, dict] = {}
     if target.own_role:
         resources["Role"] = {"Type": "AWS::IAM::Role", "Properties": {
@@ -114,10 +113,15 @@ def template(data: dict, code_uri: str | None = None) -> dict:
     resources["Permission"] = {"Type": "AWS::Lambda::Permission", "Properties": {
         "FunctionName": {"Ref": "Function"}, "Action": "lambda:InvokeFunction",
         "Principal": "events.amazonaws.com", "SourceArn": {"Fn::GetAtt": ["Rule", "Arn"]}}}
-    return {
+    doc = {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": f"c7n-lite policy {target.name} ({target.mode.type} mode): {target.description}"[:1024],
         "Resources": resources,
         "Outputs": {"FunctionArn": {"Value": {"Fn::GetAtt": ["Function", "Arn"]}},
                     "RuleArn": {"Value": {"Fn::GetAtt": ["Rule", "Arn"]}}},
     }
+    size = len(json.dumps(doc))
+    if not code_uri and size > TEMPLATE_URL_LIMIT:
+        raise DeployError(f"policy {target.name}: with the code inline the template would be {size} bytes, over "
+                          f"CloudFormation's {TEMPLATE_URL_LIMIT}: give --code-uri s3://bucket/key")
+    return doc

@@ -83,8 +83,12 @@ def _package_template(data: dict, output: str, code_uri: str | None) -> None:
     else:
         text = json.dumps(doc, indent=1) + "\n"
     Path(output).write_text(text, encoding="utf-8")
+    from c7n_lite.deploy.cloudformation import TEMPLATE_BODY_LIMIT
     resources = ", ".join(f"{k} ({v['Type']})" for k, v in doc["Resources"].items())
-    click.echo(f"{output}: CloudFormation template: {resources}")
+    click.echo(f"{output}: CloudFormation template, {len(text.encode())} bytes: {resources}")
+    if len(text.encode()) > TEMPLATE_BODY_LIMIT:
+        click.echo(f"note: over the {TEMPLATE_BODY_LIMIT} bytes CloudFormation takes in a call (--template-body): "
+                   "upload it to S3 and use --template-url")
     if code_uri:
         from c7n_lite.deploy.archive import build
         archive = build(data)

@@ -23,16 +23,19 @@ class PolicyPlan:
     error: str | None = None
 
 
-def plan_deploy(policies: list[dict], session: AwsSession, role_regions: tuple[str, ...] = ()) -> list[PolicyPlan]:
+def plan_deploy(policies: list[dict], session: AwsSession, role_regions: tuple[str, ...] = (),
+                roles: bool = True) -> list[PolicyPlan]:
     """One plan per serverless policy: role, function, rule, target, permission.
-    `role_regions`: every region deployed to in this account (the role is global)."""
+    `role_regions`: every region deployed to in this account (the role is global);
+    without `roles`, the roles are left as they are (org deploy converges them in
+    an account's first region only)."""
     plans = []
     for data in policies:
         if not is_serverless(data):
             continue
         try:
             target = target_for(data, session, role_regions)
-            calls = iam.plan_role(session, target)
+            calls = iam.plan_role(session, target) if roles else []
             function_calls, exists = lambda_.plan_function(session, target)
             calls += function_calls
             calls += plan_trigger(session, target, exists)

@@ -29,14 +29,15 @@ def account_sessions(accounts: list[Account], region: str, endpoint: str | None,
                      workers: int) -> dict[str, Any]:
     """Each account's boto3 session (its role assumed), or the error that stopped it."""
     from c7n_lite.aws.session import error_code, error_message
-    from c7n_lite.org.credentials import assumed_session
+    from c7n_lite.org.credentials import assumed_session, caller_sts
+    sts = caller_sts(region, endpoint, profile) if any(a.role for a in accounts) else None
 
     def resolve(account: Account) -> Any:
         try:
             if not account.role:
                 import boto3
                 return boto3.Session(profile_name=profile, region_name=region)
-            return assumed_session(account.role, region, endpoint, profile, account.external_id)
+            return assumed_session(account.role, region, endpoint, profile, account.external_id, sts)
         except Exception as exc:  # noqa: BLE001 - that account fails, the others go on
             return RuntimeError(f"assuming {account.role} failed: {error_code(exc)}: {error_message(exc)}")
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(accounts) or 1))) as pool:

@@ -178,10 +178,15 @@ def org_deploy(config: str, policy_files: tuple[str, ...], regions: tuple[str, .
     org.verbose = verbose > 0
 
     def step(account: Account, region: str) -> Callable[[PairResult], None]:
+        # The roles (global) are the first region's: converged there alone, so that a
+        # policy whose variables differ by region does not rewrite them region after region.
+        first_region = region == _regions(account, regions)[0]
+
         def deploy_here(result: PairResult) -> None:
             session = org.session(account, region)
             data = [expand_variables(p, account.variables(region)) for p in policies]
-            _converge(result, session, plan_deploy(data, session, tuple(_regions(account, regions))), dryrun)
+            _converge(result, session, plan_deploy(data, session, tuple(_regions(account, regions)),
+                                                   roles=first_region), dryrun)
         return deploy_here
     live = org.live_accounts("deployed")
     # Each account's first region creates or updates its roles; then the other regions, side by side.
