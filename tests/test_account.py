@@ -286,7 +286,7 @@ def test_ec2_metadata_defaults_unreadable_is_an_error(server, cli, write_policie
     assert result.resources("imds-defaults") == []
 
 
-def test_emr_block_public_access_filter_and_action(aws, cli, write_policies):
+def test_emr_block_public_access_filter_and_action(aws, cli, write_policies, tmp_path):
     # moto stores BlockPublicSecurityGroupRules: false as true, so the test
     # keys on the port ranges still allowed publicly instead.
     emr = aws("emr")
@@ -307,7 +307,7 @@ def test_emr_block_public_access_filter_and_action(aws, cli, write_policies):
     config = emr.get_block_public_access_configuration()["BlockPublicAccessConfiguration"]
     assert config["BlockPublicSecurityGroupRules"] is True
     assert config[ranges] == [{"MinRange": 22, "MaxRange": 22}]
-    assert cli("run", "--dryrun", path, output_dir="again").resources("emr-no-ssh") == []
+    assert cli("run", "--dryrun", path, output_dir=str(tmp_path / "again")).resources("emr-no-ssh") == []
 
 
 def test_a_bare_settings_filter_matches_nothing_as_in_custodian(aws, cli, write_policies):
