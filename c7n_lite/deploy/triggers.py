@@ -75,6 +75,16 @@ def plan_schedule(session: AwsSession, target: Target) -> list[ApiCall]:
     return calls
 
 
+def _config_rules(session: AwsSession, name: str) -> list[dict]:
+    """The Config rule of that name, as a list of one, or [] where there is none."""
+    try:
+        return session.client("config").describe_config_rules(ConfigRuleNames=[name])["ConfigRules"]
+    except Exception as exc:  # noqa: BLE001
+        if not _missing(exc, "NoSuchConfigRuleException"):
+            raise
+        return []
+
+
 def plan_config_rule(session: AwsSession, target: Target) -> list[ApiCall]:
     config_type = _config_type(target)
     name = target.function_name
@@ -82,12 +92,7 @@ def plan_config_rule(session: AwsSession, target: Target) -> list[ApiCall]:
               "Source": {"Owner": "CUSTOM_LAMBDA", "SourceIdentifier": target.function_arn,
                          "SourceDetails": CONFIG_SOURCE_DETAILS},
               "Scope": {"ComplianceResourceTypes": [config_type]}}
-    try:
-        rules = session.client("config").describe_config_rules(ConfigRuleNames=[name])["ConfigRules"]
-    except Exception as exc:  # noqa: BLE001
-        if not _missing(exc, "NoSuchConfigRuleException"):
-            raise
-        rules = []
+    rules = _config_rules(session, name)
     tags = [{"Key": k, "Value": v} for k, v in sorted(target.tags.items())]
     if not rules:
         return [ApiCall("config", "put_config_rule", {"ConfigRule": params, "Tags": tags}, [target.name],
@@ -143,12 +148,7 @@ def plan_delete_triggers(session: AwsSession, function: str, policy: str) -> lis
     except Exception as exc:  # noqa: BLE001 - a region without Scheduler has no schedule to delete
         if not _missing(exc, "UnknownOperationException"):
             raise
-    try:
-        found = session.client("config").describe_config_rules(ConfigRuleNames=[function])["ConfigRules"]
-    except Exception as exc:  # noqa: BLE001
-        if not _missing(exc, "NoSuchConfigRuleException"):
-            raise
-        found = []
+    found = _config_rules(session, function)
     if found:
         calls.append(ApiCall("config", "delete_config_rule", {"ConfigRuleName": function}, [policy],
                              f"delete config rule {function}"))
