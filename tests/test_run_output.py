@@ -4,6 +4,7 @@ run that never changes anything (checked at the server)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -83,7 +84,8 @@ def test_dry_run_output_layout(server, fleet, cli, write_policies):
 
     log = (out / "custodian-run.log").read_text()
     assert "policy dev-instances: resource aws.ec2, region us-east-1, dry run" in log
-    assert "policy dev-instances: evaluated 3, matched 2, 1 API calls" in log
+    # The shared describe counts for whichever of the two policies made it.
+    assert re.search(r"policy dev-instances: evaluated 3, matched 2, [01] API calls", log)
 
     plan = read(out / "plan.json")
     assert [step["action"] for step in plan] == ["stop", "tag", "mark-for-op"]
