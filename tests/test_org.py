@@ -89,6 +89,9 @@ def test_a_denied_assume_role_fails_that_account_alone(server, cli, write_polici
     assert not (out / "acct-3").exists()
     assert (out / "acct-4" / "us-west-2" / "team-instances" / "resources.json").exists()
     assert "1 account(s) FAILED" in result.output
+    # Progress counts the failures so far on every account line after the failure.
+    progress = [line for line in result.output.splitlines() if line.startswith("[")]
+    assert len(progress) == 10 and all("[1 account(s) failed so far]" in line for line in progress)
 
 
 def test_accounts_and_tags_select_and_the_report_reads_the_tree(server, cli, write_policies, tmp_path):

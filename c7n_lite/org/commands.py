@@ -121,13 +121,17 @@ def org_run(config: str, output_dir: str, policy_files: tuple[str, ...], regions
     by_account: dict[str, list] = defaultdict(list)
     expected = {a.name: len(list(regions or a.regions or ["us-east-1"])) * len(policies) for a in accounts
                 if a.account_id not in failed}
-    done = [0]
+    done, failures = [0], [0]
     total = len(accounts)
+
+    def so_far() -> str:
+        return f" [{failures[0]} account(s) failed so far]" if failures[0] else ""
     for account in accounts:
         if account.account_id in failed:
             done[0] += 1
+            failures[0] += 1
             click.echo(f"[{done[0]}/{total}] account {account.name} ({account.account_id}): FAILED: "
-                       f"{failed[account.account_id]}")
+                       f"{failed[account.account_id]}{so_far()}")
 
     def on_result(run: Any) -> None:
         if sink is not None:
@@ -135,7 +139,9 @@ def org_run(config: str, output_dir: str, policy_files: tuple[str, ...], regions
         by_account[run.account].append(run)
         if len(by_account[run.account]) == expected.get(run.account):
             done[0] += 1
-            click.echo(account_line(done[0], total, run.account, by_account[run.account]))
+            runs_here = by_account[run.account]
+            failures[0] += any(not r.skipped and not r.ok for r in runs_here)
+            click.echo(account_line(done[0], total, run.account, runs_here) + so_far())
     try:
         runs = run_units(units, dryrun, on_result=on_result, workers=jobs)
     finally:
