@@ -134,6 +134,8 @@ def run(paths: tuple[str, ...], output_dir: str, dryrun: bool, regions: tuple[st
     """Run policies against an account (pull mode)."""
     setup_logging(verbose)
     policies = load_or_exit(paths, names)
+    from c7n_lite.memory import limit_malloc_arenas
+    limit_malloc_arenas()  # before any worker thread
     from c7n_lite.aws.session import STOP
     from c7n_lite.runner import DEFAULT_WORKERS, default_region, run_policies
     from c7n_lite.summary import Summary

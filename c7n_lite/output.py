@@ -34,6 +34,10 @@ def json_default(value: Any) -> Any:
     return str(value)
 
 
+# Encoded pieces joined per write in write_json.
+WRITE_CHUNKS = 4096
+
+
 def dumps(data: Any, indent: int | None = 2) -> str:
     return json.dumps(data, default=json_default, indent=indent)
 
@@ -86,20 +90,29 @@ class PolicyOutput:
         return fd, path
 
     def write_json(self, name: str, data: Any) -> Path:
+        """`dumps(data)`, written as it is encoded (the text of a large
+        resources.json is never held whole, nor the pieces it is joined from)."""
         path = self.dir / name
-        text = dumps(data)
         tmp = None
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.dir)
             os.fchmod(fd, FILE_MODE)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
+                chunks: list[str] = []
+                for chunk in json.JSONEncoder(default=json_default, indent=2).iterencode(data):
+                    chunks.append(chunk)
+                    if len(chunks) >= WRITE_CHUNKS:
+                        f.write("".join(chunks))
+                        chunks.clear()
+                f.write("".join(chunks))
             os.replace(tmp, path)
-        except OSError as exc:
+        except BaseException as exc:
             if tmp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
-            raise OutputError(_describe(exc, path)) from None
+            if isinstance(exc, OSError):
+                raise OutputError(_describe(exc, path)) from None
+            raise
         return path
 
     def remove(self, *names: str) -> None:

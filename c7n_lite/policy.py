@@ -45,6 +45,7 @@ class Policy:
         data = self.data = expand_variables(data, found) if found else data
         self.name: str = data["name"]
         self.manager = ResourceManager(rt, session, clock, query=query_params(rt, data.get("query")))
+        self.manager.policy = self.name
         self.filters: list[Filter] = build_filters(data.get("filters") or [], self.manager)
         self.actions: list[Action] = build_actions(data.get("actions") or [], self.manager)
         for action in self.actions:

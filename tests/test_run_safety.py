@@ -104,16 +104,18 @@ policies:
     resource: aws.ec2
   - name: second
     resource: aws.s3
+    filters: [{type: global-grants}]
 """)])
     assert not errors
     heard: list[tuple[str, int]] = []
     server.reset_log()
 
     def on_result(run):
-        heard.append((run.policy, sum(1 for r in server.requests if r.service == "s3")))
+        heard.append((run.policy, sum(1 for r in server.requests if r.service == "s3" and "acl" in r.query)))
     run_policies([s.data for s in specs], str(tmp_path / "out"), ["us-east-1"], True,
                  endpoint_url=server.endpoint, on_result=on_result, workers=1)
-    # one at a time: `first` was reported before `second` listed any bucket
+    # one at a time: `first` was reported before `second` read any ACL (both types
+    # were described first, before either policy evaluated)
     assert heard[0] == ("first", 0) and heard[1][0] == "second" and heard[1][1] >= 1
 
 

@@ -263,26 +263,19 @@ class AwsSession:
         return "aws"
 
 
-_LOADER: Any = None
-
-
 def new_botocore_session() -> Any:
     """A botocore session that shares one model loader with every other (an
     organisation run makes a session per account: each loading the service
-    models again cost seconds of CPU and hundreds of MiB), and parses AWS
-    timestamps with the standard library."""
-    global _LOADER
+    models again cost seconds of CPU and hundreds of MiB), models without their
+    documentation (see aws/models.py), and that parses AWS timestamps with the
+    standard library."""
     import botocore.session
+
+    from c7n_lite.aws.models import shared_loader
     session = botocore.session.get_session()
-    with _LOADER_LOCK:
-        if _LOADER is None:
-            _LOADER = session.get_component("data_loader")
-    session.register_component("data_loader", _LOADER)
+    shared_loader(session)
     session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=parse_timestamp)
     return session
-
-
-_LOADER_LOCK = threading.Lock()
 
 
 def parse_timestamp(value: Any) -> datetime.datetime:

@@ -46,7 +46,18 @@ class Filter(Plugin):
         return self.api_free and self.manager.needs_no_detail(self.required_keys())
 
     def sensitive(self) -> bool:
-        return self.order_sensitive or any(k.startswith("c7n:") for k in self.required_keys())
+        """Reads an annotation another filter notes (a `c7n:` key no detail of the
+        type provides), or declares itself order sensitive."""
+        if self.order_sensitive:
+            return True
+        fetched = {k for d in self.manager.resource_type.details.values() for k in d.keys}
+        return any(k.startswith("c7n:") and k not in fetched for k in self.required_keys())
+
+    def detail_calls(self) -> int:
+        """At most how many detail calls deciding one resource takes (the details
+        providing its fields): among filters that need calls, the fewer go first."""
+        named, catch_all = self.manager.resource_type.details_needed(self.required_keys())
+        return len(named) + len(catch_all)
 
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         keys = self.required_keys()
@@ -115,12 +126,13 @@ def run_filter(f: Filter, resources: list[dict], event: dict | None = None) -> l
 
 def evaluation_order(filters: list[Filter]) -> list[Filter]:
     """Filters that decide from fields at hand first, then those that need a
-    detail or an API call, so a resource one of them rejects costs no call.
-    The set they select is the same in any order, except where a filter reads
-    what another noted or counts the set (reduce, annotations): then as written."""
+    detail or an API call, fewest detail calls per resource first, so a resource
+    one of them decides costs no further call.  The set they select is the same
+    in any order, except where a filter reads what another noted or counts the
+    set (reduce, annotations): then as written."""
     if len(filters) < 2 or any(f.sensitive() for f in filters):
         return filters
-    return sorted(filters, key=lambda f: not f.cheap())
+    return sorted(filters, key=lambda f: (0, 0) if f.cheap() else (1, f.detail_calls()))
 
 
 def apply_filters(filters: list[Filter], resources: list[dict], event: dict | None = None) -> list[dict]:

@@ -70,7 +70,9 @@ class GlobalGrants(Filter):
         "permissions": {"type": "array", "items": {"enum": list(ACL_PERMISSIONS)}},
     }
     permissions = ("s3:GetBucketAcl", "s3:GetBucketWebsite")
-    reads = ("Acl",)
+    # The website document only where everyone may READ (see process), but up
+    # to two reads per bucket: a filter reading one document goes first beside it.
+    reads = ("Acl", "Website")
 
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         self.manager.ensure_details(resources, ("Acl",))

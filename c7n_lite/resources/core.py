@@ -11,15 +11,17 @@ from __future__ import annotations
 import contextvars
 import datetime
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from c7n_lite.aws.session import AwsSession, error_code
+from c7n_lite.aws.session import POLICY_CALLS, AwsSession, error_code
 from c7n_lite.registry import actions, filters
 from c7n_lite.resources.facts import ANY_KEY, EC2_TAGGING, TAGGING_API, Detail, Tagging
 from c7n_lite.resources.outcomes import FailedRead, Unevaluated
+from c7n_lite.resources.paging import paginate
 
 __all__ = ["ANY_KEY", "Detail", "ResourceManager", "ResourceType", "Tagging", "paginate"]
 
@@ -211,23 +213,6 @@ class ResourceType:
         return [found] if found else []
 
 
-def paginate(client: Any, method: str, path: str, params: dict | None = None) -> list[dict]:
-    """All items of a (possibly paginated) call, selected by a JMESPath."""
-    import jmespath
-    expr = jmespath.compile(path) if path else None
-    params = params or {}
-    if client.can_paginate(method):
-        pages: Iterable[dict] = client.get_paginator(method).paginate(**params)
-    else:
-        pages = [getattr(client, method)(**params)]
-    items: list[dict] = []
-    for page in pages:
-        found = expr.search(page) if expr else page
-        if found:
-            items.extend(found)
-    return items
-
-
 class ResourceFetchError(RuntimeError):
     """Enumerating or enriching resources failed: the policy must not report an empty account."""
 
@@ -244,6 +229,8 @@ class ResourceManager:
     # The describe call's parameters from the policy's `query` (server_query types only).
     query: dict | None = None
     unevaluated: Unevaluated = field(default_factory=Unevaluated, init=False, repr=False)
+    # The policy it serves (its name), if any.
+    policy: str = field(default="", init=False, repr=False)
 
     def now(self) -> datetime.datetime:
         if self.clock is not None:
@@ -253,24 +240,67 @@ class ResourceManager:
     def _cache(self) -> dict:
         return self.session.resource_cache
 
+    def describe_key(self) -> tuple:
+        rt = self.resource_type
+        return ("describe", rt.type, json.dumps(rt.enum_params if self.query is None else self.query,
+                                                sort_keys=True))
+
+    def _enumerate(self) -> list[dict]:
+        rt, params = self.resource_type, self.query
+        return rt.enumerate(self.session) if params is None else rt.enumerate(self.session, params)
+
+    def prefetch(self, owner: str) -> None:
+        """Describe the type ahead of the policies (the runner's describe-first
+        phase).  Its calls are counted for policy `owner` (the first written to
+        read it); a failure is kept, and each policy of the type reports it."""
+        key, cache = self.describe_key(), self._cache()
+        calls: Counter[str] = Counter()
+        token = POLICY_CALLS.set(calls)
+        try:
+            with self.session.cache_lock(key):
+                if key in cache or ("failed", key) in cache:
+                    return
+                try:
+                    cache[key] = self._enumerate()
+                except Exception as exc:  # noqa: BLE001 - each policy of the type reports it
+                    cache[("failed", key)] = exc
+        finally:
+            POLICY_CALLS.reset(token)
+            cache[("calls", key)] = (owner, calls)
+
     def resources(self) -> list[dict]:
         """Every resource of the type, described once per session (run and region)."""
         rt = self.resource_type
-        params = self.query
-        key = ("describe", rt.type, json.dumps(rt.enum_params if params is None else params, sort_keys=True))
+        key = self.describe_key()
         cache = self._cache()
         if key not in cache:
             with self.session.cache_lock(key):
                 if key not in cache:
+                    failed = cache.get(("failed", key))
                     try:
-                        cache[key] = (rt.enumerate(self.session) if params is None
-                                      else rt.enumerate(self.session, params))
+                        if failed is not None:
+                            raise failed
+                        cache[key] = self._enumerate()
                     except Exception as exc:  # noqa: BLE001 - re-raised with context
                         raise ResourceFetchError(f"describing {rt.type} failed: {exc}") from exc
+                    finally:
+                        self._claim_calls(key)
+        self._claim_calls(key)
         # Shallow copies per call (i.e. per policy): what one policy's filters note
         # on a resource (e.g. the rules `ingress` matched) must not reach another
         # policy's actions (`remove-permissions` revoking rules it never matched).
         return [dict(r) for r in cache[key]]
+
+    def _claim_calls(self, key: tuple) -> None:
+        """The describe-first phase's calls for this describe count for the first
+        policy to read it (as they would had it described the type itself)."""
+        cache = self._cache()
+        owner, calls = cache.get(("calls", key), (None, None))
+        if owner != self.policy or cache.pop(("calls", key), None) is None:
+            return
+        mine = POLICY_CALLS.get()
+        if mine is not None:
+            mine.update(calls)
 
     def get_resources(self, ids: list[str]) -> list[dict]:
         """Just the given resources (event modes): no scan where the API fetches by id."""
