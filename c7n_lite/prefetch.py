@@ -11,6 +11,7 @@ policies that will run are described for (their mode and conditions allow it);
 types their filters look up are described when first asked, as before."""
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import os
@@ -26,9 +27,11 @@ DESCRIBE_WORKERS = max(1, int(os.environ.get("C7N_LITE_DESCRIBE_WORKERS", "1")))
 
 
 def describe_first(policies: list[dict], session: AwsSession, skip: Callable[[dict, AwsSession], str | None],
-                   clock: Callable[[], datetime.datetime] | None = None) -> None:
+                   clock: Callable[[], datetime.datetime] | None = None,
+                   around: Callable[[dict], contextlib.AbstractContextManager] | None = None) -> None:
     """Describe each (type, query) the unit's runnable policies read, once; never
-    raises (a policy reports its own describe's failure)."""
+    raises (a policy reports its own describe's failure).  `around(policy data)`
+    is entered around each describe (the progress display shows what is described)."""
     managers = {}
     for data in policies:
         try:
@@ -39,16 +42,18 @@ def describe_first(policies: list[dict], session: AwsSession, skip: Callable[[di
                 continue
         except Exception:  # noqa: BLE001 - the policy's own run reports it
             continue
-        managers.setdefault(policy.manager.describe_key(), policy.manager)
+        managers.setdefault(policy.manager.describe_key(), (policy.manager, data))
     if not managers:
         return
 
-    def describe(manager: object) -> None:
+    def describe(found: tuple) -> None:
+        manager, data = found
         if STOP.is_set():
             return
         session.start_deadline()  # in this worker: its calls have a deadline, as a policy's do
         try:
-            manager.prefetch(manager.policy)  # type: ignore[attr-defined]
+            with around(data) if around is not None else contextlib.nullcontext():
+                manager.prefetch(manager.policy)
         except Exception as exc:  # noqa: BLE001 - the policies describe for themselves then
             log.debug("describe-first: %s", exc)
 

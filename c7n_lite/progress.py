@@ -79,8 +79,9 @@ class RunProgress:
         return total
 
     @contextlib.contextmanager
-    def watch(self, data: dict, unit: Any) -> Iterator[None]:
-        """Around one policy run in one unit (account and region), in its worker thread."""
+    def watch(self, data: dict, unit: Any, advance: bool = True) -> Iterator[None]:
+        """Around one policy run in one unit (account and region), in its worker thread;
+        with `advance` false, around a describe made for the unit's policies first."""
         from c7n_lite.policy import resource_type_name
         rtype = resource_type_name(str(data.get("resource", "")))
         with self._lock:
@@ -93,7 +94,7 @@ class RunProgress:
                 self._running[rtype] -= 1
                 if self._running[rtype] <= 0:
                     del self._running[rtype]
-            if self._progress is not None:
+            if advance and self._progress is not None:
                 self._progress.advance(self._task)
 
     def __enter__(self) -> RunProgress:

@@ -100,7 +100,8 @@ def run_units(units: list[Unit], dryrun: bool, denied_reads_warn: bool = False,
     runs: list[PolicyRun] = []
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool, \
             ThreadPoolExecutor(max_workers=max(1, min(workers, len(units)))) as describers:
-        described = {id(unit): describers.submit(describe_first, unit.policies, unit.session, skip_reason, clock)
+        described = {id(unit): describers.submit(describe_first, unit.policies, unit.session, skip_reason, clock,
+                                                  _describing(watch, unit))
                      for unit in units}
         # Policies that change resources run in their written order with the
         # other policies of their type in the unit, so a later policy sees what
@@ -122,6 +123,13 @@ def run_units(units: list[Unit], dryrun: bool, denied_reads_warn: bool = False,
             if on_result is not None:
                 on_result(run)
     return runs
+
+
+def _describing(watch: Watch | None, unit: Unit) -> Callable[[dict], contextlib.AbstractContextManager] | None:
+    """The display's watch around a describe-first call: shown, but no policy counted done."""
+    if watch is None:
+        return None
+    return lambda data: watch(data, unit, advance=False)  # type: ignore[call-arg]
 
 
 def publish_outputs(publish: Callable[[Path], None], directory: Path, run: PolicyRun) -> None:
