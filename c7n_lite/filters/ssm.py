@@ -1,0 +1,59 @@
+"""Filters of EC2 instances by what Systems Manager knows of them: their
+software inventory and their compliance summaries."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from c7n_lite.filters.core import Filter
+from c7n_lite.registry import filters
+from c7n_lite.resources.core import DETAIL_WORKERS
+
+INVENTORY_QUERY = {"type": "array", "items": {
+    "type": "object", "required": ["Key", "Values"],
+    "properties": {"Key": {"type": "string"}, "Values": {"type": "array", "items": {"type": "string"}},
+                   "Type": {"enum": ["Equal", "NotEqual", "BeginWith", "LessThan", "GreaterThan", "Exists"]}}}}
+
+
+@filters.register("ssm-inventory", "aws.ec2")
+class SsmInventory(Filter):
+    """Instances whose SSM application inventory (`AWS:Application`) has
+    entries, or entries that pass `query` (ListInventoryEntries filters, e.g.
+    `{Key: Name, Values: [docker], Type: Equal}`); the entries are noted as
+    `c7n:SSM-Inventory`.  The call takes one instance, so instances are read in
+    parallel; an instance whose inventory cannot be read is errored."""
+
+    schema = {"query": INVENTORY_QUERY}
+    permissions = ("ssm:ListInventoryEntries",)
+
+    def entries(self, client, instance_id: str) -> list[dict]:
+        params = {"InstanceId": instance_id, "TypeName": "AWS:Application"}
+        if self.data.get("query"):
+            params["Filters"] = self.data["query"]
+        found: list[dict] = []
+        while True:
+            page = client.list_inventory_entries(**params)
+            found += page.get("Entries") or []
+            if not page.get("NextToken"):
+                return found
+            params["NextToken"] = page["NextToken"]
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        if not resources:
+            return []
+        client = self.manager.session.client("ssm")
+
+        def read(resource: dict):
+            try:
+                return resource, self.entries(client, resource["InstanceId"]), None
+            except Exception as exc:  # noqa: BLE001 - this instance is unknown, not passed
+                return resource, None, exc
+
+        matched = []
+        with ThreadPoolExecutor(max_workers=min(DETAIL_WORKERS, len(resources))) as pool:
+            for resource, entries, exc in pool.map(read, resources):
+                if exc is not None:
+                    self.manager.record_failure([resource], f"filter:{self.type}", exc)
+                elif entries:
+                    resource["c7n:SSM-Inventory"] = entries
+                    matched.append(resource)
+        return matched
