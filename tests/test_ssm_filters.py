@@ -4,6 +4,7 @@ answers them in SSM's wire format."""
 from __future__ import annotations
 
 import json
+import time
 
 from tests.test_actions_ec2 import launch
 from tests.test_filters_language import ids  # noqa: F401 - the fixture
@@ -50,3 +51,52 @@ def test_ssm_inventory_unreadable_instance_is_errored(aws, cli, write_policies, 
     assert result.exit_code != 0
     assert result.ids("inv", "InstanceId") == [readable]
     assert result.metadata("inv")["counts"]["errored"] == 1
+
+
+def summary(instance_id, kind="Patch", status="NON_COMPLIANT", severity="CRITICAL", age_days=0):
+    return {"ComplianceType": kind, "ResourceType": "ManagedInstance", "ResourceId": instance_id,
+            "Status": status, "OverallSeverity": severity,
+            "ExecutionSummary": {"ExecutionTime": time.time() - age_days * 86400}}
+
+
+def serve_compliance(server, summaries, refuse=False):
+    """Answer ListResourceComplianceSummaries from `summaries`, applying its
+    EQUAL filters as SSM does."""
+    asked = []
+
+    def hook(request):
+        if request.operation != "ListResourceComplianceSummaries":
+            return None
+        body = json.loads(request.body)
+        asked.append(body)
+        if refuse:
+            return 400, json.dumps({"__type": "AccessDeniedException", "message": "denied"}), SSM_JSON
+        items = [s for s in summaries if all(s[f["Key"]] in f["Values"] for f in body.get("Filters", ()))]
+        return 200, json.dumps({"ResourceComplianceSummaryItems": items}), SSM_JSON
+    server.hooks.append(hook)
+    return asked
+
+
+def test_ssm_compliance_by_type_state_severity_and_age(aws, ids, server):  # noqa: F811
+    patch, stale, low, fine = launch(aws("ec2"), 4)
+    asked = serve_compliance(server, [summary(patch), summary(stale, "Association", age_days=60),
+                                      summary(low, severity="LOW"), summary(fine, status="COMPLIANT")])
+    data = {"type": "ssm-compliance", "compliance_types": ["Association", "Patch"]}
+    assert sorted(ids("aws.ec2", [data], "InstanceId")) == sorted([patch, stale, low])
+    assert asked[0]["Filters"] == [{"Key": "Status", "Values": ["NON_COMPLIANT"], "Type": "EQUAL"},
+                                   {"Key": "ComplianceType", "Values": ["Association", "Patch"], "Type": "EQUAL"}]
+    recent_severe = {**data, "severity": ["CRITICAL", "HIGH"], "eval_filters": [
+        {"type": "value", "key": "ExecutionSummary.ExecutionTime", "value_type": "age", "value": 30,
+         "op": "less-than"}]}
+    assert ids("aws.ec2", [recent_severe], "InstanceId") == [patch]
+    assert ids("aws.ec2", [{**data, "states": ["COMPLIANT"]}], "InstanceId") == [fine]
+
+
+def test_ssm_compliance_refused_read_is_an_error(aws, cli, write_policies, server):
+    launch(aws("ec2"), 2)
+    serve_compliance(server, [], refuse=True)
+    result = cli("run", "--dryrun", write_policies(json.dumps({"policies": [{
+        "name": "sc", "resource": "aws.ec2",
+        "filters": [{"type": "ssm-compliance", "compliance_types": ["Patch"]}]}]})))
+    assert result.exit_code != 0
+    assert result.all_errored("sc")

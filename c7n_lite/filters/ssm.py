@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from c7n_lite.filters.core import Filter
+from c7n_lite.filters.items import EVAL_SCHEMA, EvalMatcher
 from c7n_lite.registry import filters
 from c7n_lite.resources.core import DETAIL_WORKERS
 
@@ -56,4 +57,43 @@ class SsmInventory(Filter):
                 elif entries:
                     resource["c7n:SSM-Inventory"] = entries
                     matched.append(resource)
+        return matched
+
+
+@filters.register("ssm-compliance", "aws.ec2")
+class SsmCompliance(Filter):
+    """Instances with an SSM compliance summary of one of `compliance_types`
+    (e.g. `Association`, `Patch`) in one of `states` (default `NON_COMPLIANT`),
+    of one of `severity` when given, that passes `eval_filters` (value filters
+    on the summary, e.g. `ExecutionSummary.ExecutionTime`; any of them, or all
+    with `op: and`).  The summaries are read once for the region and noted as
+    `c7n:ssm-compliance`; a refused read leaves every instance errored."""
+
+    schema = {**EVAL_SCHEMA, "compliance_types": {"type": "array", "items": {"type": "string"}},
+              "severity": {"type": "array", "items": {"type": "string"}},
+              "states": {"type": "array", "items": {"enum": ["COMPLIANT", "NON_COMPLIANT"]}}}
+    required = ("compliance_types",)
+    permissions = ("ssm:ListResourceComplianceSummaries",)
+
+    def summaries(self) -> dict[str, list[dict]]:
+        query = [{"Key": "Status", "Values": self.data.get("states", ["NON_COMPLIANT"]), "Type": "EQUAL"},
+                 {"Key": "ComplianceType", "Values": self.data["compliance_types"], "Type": "EQUAL"}]
+        if self.data.get("severity"):
+            query.append({"Key": "OverallSeverity", "Values": self.data["severity"], "Type": "EQUAL"})
+        matcher = EvalMatcher(self.data, self.manager.now)
+        client = self.manager.session.client("ssm")
+        found: dict[str, list[dict]] = {}
+        for page in client.get_paginator("list_resource_compliance_summaries").paginate(Filters=query):
+            for item in page.get("ResourceComplianceSummaryItems", ()):
+                if matcher.match(item):
+                    found.setdefault(item.get("ResourceId"), []).append(item)
+        return found
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        found = self.summaries()
+        matched = []
+        for resource in resources:
+            if found.get(resource["InstanceId"]):
+                resource["c7n:ssm-compliance"] = found[resource["InstanceId"]]
+                matched.append(resource)
         return matched
