@@ -19,6 +19,10 @@ class AttrsMatcher:
         self.tests = [self._compile(a, now) for a in attrs or ()]
 
     def _compile(self, data: Any, now: Any) -> Any:
+        if isinstance(data, dict) and "type" not in data and "key" in data and len(data) > 1:
+            # A value filter written without `type: value` (Custodian's schema
+            # accepts it; its documented cost-optimization example has them).
+            data = {"type": "value", **data}
         name, spec = normalize_filter(data)
         if name in ("and", "or", "not"):
             children = [self._compile(c, now) for c in spec[name]]
