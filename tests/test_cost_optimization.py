@@ -53,3 +53,17 @@ def test_cost_optimization_refused_is_an_error(aws, cli, write_policies, server)
         "name": "co", "resource": "aws.ec2", "filters": ["cost-optimization"]}]})))
     assert result.exit_code != 0
     assert result.all_errored("co")
+
+
+def test_resize_follows_the_rightsize_recommendation(aws, cli, write_policies, server):
+    ec2 = aws("ec2")
+    advised, other = launch(ec2, 2)
+    ec2.stop_instances(InstanceIds=[advised, other])
+    serve_hub(server, [{**recommendation(advised, 40.0), "recommendedResourceSummary": "t3.nano"}])
+    result = cli("run", write_policies(json.dumps({"policies": [{
+        "name": "rightsize", "resource": "aws.ec2", "filters": [
+            {"type": "cost-optimization", "attrs": [{"actionType": "Rightsize"}]}], "actions": ["resize"]}]})))
+    assert result.exit_code == 0, result.output
+    found = ec2.describe_instances(InstanceIds=[advised, other])["Reservations"]
+    types = {i["InstanceId"]: i["InstanceType"] for r in found for i in r["Instances"]}
+    assert types == {advised: "t3.nano", other: "t3.micro"}
