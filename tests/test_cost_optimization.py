@@ -6,6 +6,7 @@ import json
 
 from tests.test_actions_ec2 import launch
 from tests.test_filters_language import ids  # noqa: F401 - the fixture
+from tests.test_lambda import functions  # noqa: F401 - the fixture
 
 HUB_JSON = "application/x-amz-json-1.0"
 
@@ -67,3 +68,13 @@ def test_resize_follows_the_rightsize_recommendation(aws, cli, write_policies, s
     found = ec2.describe_instances(InstanceIds=[advised, other])["Reservations"]
     types = {i["InstanceId"]: i["InstanceType"] for r in found for i in r["Instances"]}
     assert types == {advised: "t3.nano", other: "t3.micro"}
+
+
+def test_cost_optimization_on_lambda_strips_the_version(functions, ids, server):  # noqa: F811
+    arns = functions
+    asked = serve_hub(server, [
+        {"recommendationId": "r1", "resourceArn": arns["public"] + ":3", "actionType": "Rightsize",
+         "estimatedMonthlySavings": 12.0, "currentResourceType": "LambdaFunction"}])
+    data = {"type": "cost-optimization", "attrs": [{"key": "estimatedMonthlySavings", "op": "gte", "value": 10}]}
+    assert ids("aws.lambda", [data], "FunctionName") == ["public"]
+    assert asked[0]["filter"]["resourceTypes"] == ["LambdaFunction"]

@@ -60,3 +60,9 @@ class CostOptimization(Filter):
 class InstanceCostOptimization(CostOptimization):
     __doc__ = CostOptimization.__doc__
     hub_type = "Ec2Instance"
+
+
+@filters.register("cost-optimization", "aws.lambda")
+class FunctionCostOptimization(CostOptimization):
+    __doc__ = CostOptimization.__doc__
+    hub_type = "LambdaFunction"
