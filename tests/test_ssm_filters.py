@@ -100,3 +100,61 @@ def test_ssm_compliance_refused_read_is_an_error(aws, cli, write_policies, serve
         "filters": [{"type": "ssm-compliance", "compliance_types": ["Patch"]}]}]})))
     assert result.exit_code != 0
     assert result.all_errored("sc")
+
+
+def ops_item(item_id, arns, status="Open", priority=2, title="disk full"):
+    return {"OpsItemId": item_id, "Title": title, "Status": status, "Priority": priority, "Source": "EC2",
+            "OperationalData": {"/aws/resources": {"Type": "SearchableString",
+                                                   "Value": json.dumps([{"arn": a} for a in arns])}}}
+
+
+def serve_ops_items(server, items, refuse=False):
+    """Answer DescribeOpsItems (moto does not serve it), applying the Status,
+    Priority and ResourceId criteria."""
+    asked = []
+
+    def hook(request):
+        if request.operation != "DescribeOpsItems":
+            return None
+        body = json.loads(request.body)
+        asked.append(body)
+        if refuse:
+            return 400, json.dumps({"__type": "AccessDeniedException", "message": "denied"}), SSM_JSON
+        crit = {f["Key"]: f["Values"] for f in body["OpsItemFilters"]}
+        found = [i for i in items if i["Status"] in crit["Status"]
+                 and ("Priority" not in crit or str(i["Priority"]) in crit["Priority"])
+                 and any(rid in i["OperationalData"]["/aws/resources"]["Value"] for rid in crit["ResourceId"])]
+        return 200, json.dumps({"OpsItemSummaries": found}), SSM_JSON
+    server.hooks.append(hook)
+    return asked
+
+
+def instance_arn(instance_id):
+    return f"arn:aws:ec2:us-east-1:123456789012:instance/{instance_id}"
+
+
+def test_ops_item_on_instances_by_priority(aws, ids, server):  # noqa: F811
+    urgent, minor, resolved, bare = launch(aws("ec2"), 4)
+    asked = serve_ops_items(server, [ops_item("oi-1", [instance_arn(urgent)], priority=1),
+                                     ops_item("oi-2", [instance_arn(minor)], priority=4),
+                                     ops_item("oi-3", [instance_arn(resolved)], status="Resolved")])
+    assert ids("aws.ec2", [{"type": "ops-item", "priority": [1, 2]}], "InstanceId") == [urgent]
+    assert {"Key": "Priority", "Operator": "Equal", "Values": ["1", "2"]} in asked[0]["OpsItemFilters"]
+    assert sorted(ids("aws.ec2", ["ops-item"], "InstanceId")) == sorted([urgent, minor])
+
+
+def test_ops_item_refused_read_is_an_error(aws, cli, write_policies, server):
+    launch(aws("ec2"), 2)
+    serve_ops_items(server, [], refuse=True)
+    result = cli("run", "--dryrun", write_policies(json.dumps({"policies": [{
+        "name": "oi", "resource": "aws.ec2", "filters": ["ops-item"]}]})))
+    assert result.exit_code != 0
+    assert result.all_errored("oi")
+
+
+def test_ops_item_on_buckets(aws, ids, server):  # noqa: F811
+    s3 = aws("s3")
+    for name in ("flagged", "quiet"):
+        s3.create_bucket(Bucket=name)
+    serve_ops_items(server, [ops_item("oi-9", ["arn:aws:s3:::flagged"])])
+    assert ids("aws.s3", ["ops-item"], "Name") == ["flagged"]

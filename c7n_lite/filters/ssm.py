@@ -1,7 +1,8 @@
-"""Filters of EC2 instances by what Systems Manager knows of them: their
-software inventory and their compliance summaries."""
+"""Filters by what Systems Manager knows of resources: EC2 instances' software
+inventory and compliance summaries, and the OpsCenter items naming a resource."""
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 from c7n_lite.filters.core import Filter
@@ -97,3 +98,66 @@ class SsmCompliance(Filter):
                 resource["c7n:ssm-compliance"] = found[resource["InstanceId"]]
                 matched.append(resource)
         return matched
+
+
+# DescribeOpsItems is asked about this many resources at a time.
+OPS_ITEMS_BATCH = 10
+
+
+class OpsItemFilter(Filter):
+    """Resources that an OpsCenter OpsItem names (its `/aws/resources`
+    operational data), among the items in one of `status` (default `Open`), of
+    one of `priority` (1-5), whose title contains `title`, from `source`.  The
+    item ids are noted as `c7n:opsitems`.  A refused read leaves the resources
+    asked about errored."""
+
+    schema = {"status": {"type": "array", "items": {"enum": ["Open", "In progress", "Resolved"]}},
+              "priority": {"type": "array", "items": {"enum": [1, 2, 3, 4, 5]}},
+              "title": {"type": "string"}, "source": {"type": "string"}}
+    permissions = ("ssm:DescribeOpsItems",)
+
+    def query(self, resources: list[dict]) -> list[dict]:
+        query = [{"Key": "Status", "Operator": "Equal", "Values": list(self.data.get("status", ["Open"]))}]
+        if self.data.get("priority"):
+            query.append({"Key": "Priority", "Operator": "Equal", "Values": [str(p) for p in self.data["priority"]]})
+        if self.data.get("title"):
+            query.append({"Key": "Title", "Operator": "Contains", "Values": [self.data["title"]]})
+        if self.data.get("source"):
+            query.append({"Key": "Source", "Operator": "Equal", "Values": [self.data["source"]]})
+        rt = self.manager.resource_type
+        query.append({"Key": "ResourceId", "Operator": "Contains", "Values": [r[rt.id] for r in resources]})
+        return query
+
+    def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
+        client = self.manager.session.client("ssm")
+        rt, session = self.manager.resource_type, self.manager.session
+        matched = []
+        for start in range(0, len(resources), OPS_ITEMS_BATCH):
+            part = resources[start:start + OPS_ITEMS_BATCH]
+            try:
+                items = [i for page in client.get_paginator("describe_ops_items").paginate(
+                    OpsItemFilters=self.query(part)) for i in page.get("OpsItemSummaries", ())]
+            except Exception as exc:  # noqa: BLE001 - these resources are unknown, not passed
+                self.manager.record_failure(part, f"filter:{self.type}", exc)
+                continue
+            by_arn: dict[str, list[str]] = {}
+            for item in items:
+                named = ((item.get("OperationalData") or {}).get("/aws/resources") or {}).get("Value")
+                for entry in json.loads(named) if named else ():
+                    by_arn.setdefault(entry.get("arn"), []).append(item["OpsItemId"])
+            for r in part:
+                found = by_arn.get(rt.arn(r, session))
+                if found:
+                    r["c7n:opsitems"] = found
+                    matched.append(r)
+        return matched
+
+
+@filters.register("ops-item", "aws.ec2")
+class InstanceOpsItem(OpsItemFilter):
+    __doc__ = OpsItemFilter.__doc__
+
+
+@filters.register("ops-item", "aws.s3")
+class BucketOpsItem(OpsItemFilter):
+    __doc__ = OpsItemFilter.__doc__
