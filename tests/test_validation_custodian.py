@@ -26,7 +26,7 @@ def test_custodian_names_are_reported_as_not_supported_yet_and_typos_keep_their_
           - name: ec2
             resource: aws.ec2
             filters:
-              - type: ssm-compliance
+              - type: health-event
               - type: vaule
             actions:
               - type: normalize-tag
@@ -48,7 +48,7 @@ def test_custodian_names_are_reported_as_not_supported_yet_and_typos_keep_their_
         "that c7n_lite does not support yet",
         f"{path}:5: policy 'reserved': unknown resource 'rds-reserved': a Cloud Custodian resource type "
         "that c7n_lite does not support yet (closest supported: 'aws.rds')",
-        f"{path}:9: policy 'ec2': unknown filter 'ssm-compliance' for aws.ec2: a Cloud Custodian filter of aws.ec2 "
+        f"{path}:9: policy 'ec2': unknown filter 'health-event' for aws.ec2: a Cloud Custodian filter of aws.ec2 "
         "that c7n_lite does not support yet",
         f"{path}:10: policy 'ec2': unknown filter 'vaule' for aws.ec2 (did you mean 'value'?)",
         f"{path}:12: policy 'ec2': unknown action 'normalize-tag' for aws.ec2: a Cloud Custodian action of aws.ec2 "
@@ -63,10 +63,10 @@ def test_custodian_names_are_reported_as_not_supported_yet_and_typos_keep_their_
 
 
 def test_a_custodian_filter_of_another_type_is_a_typo_here(cli, write_policies):
-    # ssm-compliance is an aws.ec2 filter in Custodian, not an aws.s3 one: Custodian rejects it too.
-    path = write_policies("policies:\n  - name: p1\n    resource: aws.s3\n    filters:\n      - type: ssm-compliance\n")
+    # health-event is an aws.ec2 filter in Custodian, not an aws.s3 one: Custodian rejects it too.
+    path = write_policies("policies:\n  - name: p1\n    resource: aws.s3\n    filters:\n      - type: health-event\n")
     result = cli("validate", path)
-    assert lines(result)[0] == f"{path}:5: policy 'p1': unknown filter 'ssm-compliance' for aws.s3"
+    assert lines(result)[0] == f"{path}:5: policy 'p1': unknown filter 'health-event' for aws.s3"
 
 
 def test_compat_check_categories_still_read_the_new_messages():
@@ -78,8 +78,8 @@ def test_compat_check_categories_still_read_the_new_messages():
     r_mode = re.compile(r"unknown (?:mode type|mode|execution mode) '(?P<x>[^']+)'")
     assert r_res.search("unknown resource 'aws.glue-job': a Cloud Custodian resource type").group("x") == \
         "aws.glue-job"
-    assert r_flt.search("unknown filter 'ssm-compliance' for aws.ec2: a Cloud").group("x", "r") == \
-        ("ssm-compliance", "aws.ec2")
+    assert r_flt.search("unknown filter 'health-event' for aws.ec2: a Cloud").group("x", "r") == \
+        ("health-event", "aws.ec2")
     assert r_act.search("unknown action 'normalize-tag' for aws.ec2: a Cloud").group("r") == "aws.ec2"
     assert r_mode.search("unknown mode type 'hub-finding': a Cloud").group("x") == "hub-finding"
 
@@ -96,7 +96,7 @@ def test_custodian_compat_lists_what_blocks_each_policy_and_counts(cli, write_po
           - name: two-blockers
             resource: aws.ec2
             filters:
-              - type: ssm-compliance
+              - type: health-event
             actions:
               - type: normalize-tag
           - name: option
@@ -116,14 +116,14 @@ def test_custodian_compat_lists_what_blocks_each_policy_and_counts(cli, write_po
     assert lines(result) == [
         f"{library}:2: policy 'ready-one': ready",
         f"{library}:7: policy 'glue': blocked by unsupported resource type aws.glue-job",
-        f"{library}:11: policy 'two-blockers': blocked by unsupported filter aws.ec2 ssm-compliance; "
+        f"{library}:11: policy 'two-blockers': blocked by unsupported filter aws.ec2 health-event; "
         "unsupported action aws.ec2 normalize-tag",
         f"{library}:20: policy 'option': blocked by option: filter 'value': unknown key 'extra'",
         f"{library}:22: policy 'glue-too': blocked by unsupported resource type aws.glue-job",
         f"{library}:24: policy 'typo': blocked by error: unknown resource 'aws.ecc2' (did you mean 'aws.ec2'?)",
         "6 policies: 1 ready, 5 blocked (by what c7n_lite supports of Cloud Custodian 0.9.53)",
         "  unsupported resource type: 2 policies: aws.glue-job (2)",
-        "  unsupported filter: 1 policy: aws.ec2 ssm-compliance (1)",
+        "  unsupported filter: 1 policy: aws.ec2 health-event (1)",
         "  unsupported action: 1 policy: aws.ec2 normalize-tag (1)",
         "  unsupported option or value: 1 policy: filter 'value': unknown key 'extra' (1)",
         "  errors Cloud Custodian reports too: 1 policy: unknown resource 'aws.ecc2' (did you mean 'aws.ec2'?) (1)",

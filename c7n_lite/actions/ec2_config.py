@@ -105,9 +105,11 @@ class InstanceSnapshot(Action):
 
 @actions.register("resize", "aws.ec2")
 class Resize(Action):
-    """Change the instance type: `type-map` maps current type → new type, else
-    `default`.  A running instance is only resized with `restart: true`: it is
-    stopped, resized and started again; stopped instances stay stopped."""
+    """Change the instance type: to the one a `cost-optimization` filter's
+    Rightsize recommendation names (`c7n:cost_optimize`), else by `type-map`
+    (current type → new type), else `default`.  A running instance is only
+    resized with `restart: true`: it is stopped, resized and started again;
+    stopped instances stay stopped."""
 
     schema = {"default": {"type": "string"}, "restart": {"type": "boolean"}, "type-map": {"type": "object"}}
     permissions = ("ec2:ModifyInstanceAttribute", "ec2:StopInstances", "ec2:StartInstances")
@@ -117,6 +119,9 @@ class Resize(Action):
         for r in resources:
             iid, current = self.resource_id(r), r.get("InstanceType")
             new = (self.data.get("type-map") or {}).get(current, self.data.get("default"))
+            advice = r.get("c7n:cost_optimize") or {}
+            if advice.get("actionType") == "Rightsize" and advice.get("recommendedResourceSummary"):
+                new = advice["recommendedResourceSummary"]
             state = (r.get("State") or {}).get("Name")
             if not new or new == current:
                 skips.setdefault("no new instance type for " + str(current), []).append(iid)
