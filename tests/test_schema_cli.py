@@ -105,8 +105,8 @@ def test_a_resource_names_its_filters_actions_and_read_permissions(cli):
     ("aws.ec2.filterz", "unknown part 'filterz' of aws.ec2 (did you mean 'filters'?): "
                         "expected aws.ec2.filters or aws.ec2.actions"),
     ("aws.ec2.filters.vaule", "unknown filter 'vaule' for aws.ec2 (did you mean 'value'?)"),
-    ("aws.ec2.filters.ssm-compliance", "unknown filter 'ssm-compliance' for aws.ec2: a Cloud Custodian filter of "
-                                       "aws.ec2 that c7n_lite does not support yet"),
+    ("aws.ec2.filters.health-event", "unknown filter 'health-event' for aws.ec2: a Cloud Custodian filter of "
+                                     "aws.ec2 that c7n_lite does not support yet"),
     ("aws.ec2.actions.stopp", "unknown action 'stopp' for aws.ec2 (did you mean 'stop'?)"),
     ("mode.hub-finding", "unknown mode type 'hub-finding': a Cloud Custodian mode that c7n_lite does not support yet"),
     ("mode.peridic", "unknown mode type 'peridic' (did you mean 'periodic'?)"),
