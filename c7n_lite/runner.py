@@ -30,7 +30,8 @@ def default_region() -> str:
 
 DEFAULT_WORKERS = int(os.environ.get("C7N_LITE_WORKERS", "8"))
 # Entered around each policy run: watch(policy data, unit).
-Watch = Callable[[dict, "Unit"], contextlib.AbstractContextManager]
+# watch(policy data, unit, advance=True): around a policy run (advance=False: around a describe for it).
+Watch = Callable[..., contextlib.AbstractContextManager]
 
 
 @dataclass
@@ -129,7 +130,7 @@ def _describing(watch: Watch | None, unit: Unit) -> Callable[[dict], contextlib.
     """The display's watch around a describe-first call: shown, but no policy counted done."""
     if watch is None:
         return None
-    return lambda data: watch(data, unit, advance=False)  # type: ignore[call-arg]
+    return lambda data: watch(data, unit, advance=False)
 
 
 def publish_outputs(publish: Callable[[Path], None], directory: Path, run: PolicyRun) -> None:
