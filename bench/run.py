@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import compileall
 import json
 import os
 import resource
@@ -80,6 +81,9 @@ def main() -> int:
     parser.add_argument("-r", "--region", action="append", help="regions to run in (seeded: the first)")
     parser.add_argument("-j", "--jobs", action="append", type=int, help="c7n-lite run -j (repeat to compare)")
     args = parser.parse_args()
+    # Bytecode cached as an installed package has it (an editable checkout under
+    # PYTHONDONTWRITEBYTECODE=1 would compile every module on each start).
+    compileall.compile_dir(str(ROOT / "c7n_lite"), quiet=1)
     use_fake_credentials()
     import logging
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

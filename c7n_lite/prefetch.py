@@ -1,20 +1,23 @@
 """The describe-first phase of a unit (one account and region): every resource
-type its policies enumerate is described before any of them evaluates, so the
-unit's detail calls never queue behind (or slow down) a large describe, and
-the policies then run side by side on the shared results.
+type its runnable policies enumerate is described once, ahead of them, and each
+policy starts as soon as the describe it reads is in, so one policy's detail
+calls overlap the describes of other types.
 
-The describes go one at a time (`C7N_LITE_DESCRIBE_WORKERS`, default 1): a
-large describe can take tens of seconds to answer, and several at once each
-take longer, up to the read timeout; a unit's describes are a handful of calls,
-its detail calls (run side by side afterwards) the bulk.  Only
-policies that will run are described for (their mode and conditions allow it);
-types their filters look up are described when first asked, as before."""
+Describes of one service go one at a time, those of different services side by
+side (`C7N_LITE_DESCRIBE_WORKERS` at once, default 4): a service's API limits
+are shared by all its calls in the account and region, and a large describe
+(thousands of EC2 resources) can take tens of seconds to answer, several at
+once each longer, up to the read timeout.  Within a service, the types whose
+policies then make detail calls go first, so their calls start early.  Only
+policies that will run are described for (their mode and conditions allow
+it); types their filters look up are described when first asked, as before."""
 from __future__ import annotations
 
 import contextlib
 import datetime
 import logging
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -23,39 +26,77 @@ from c7n_lite.policy import Policy
 
 log = logging.getLogger("c7n_lite")
 
-DESCRIBE_WORKERS = max(1, int(os.environ.get("C7N_LITE_DESCRIBE_WORKERS", "1")))
+DESCRIBE_WORKERS = max(1, int(os.environ.get("C7N_LITE_DESCRIBE_WORKERS", "4")))
 
 
-def describe_first(policies: list[dict], session: AwsSession, skip: Callable[[dict, AwsSession], str | None],
-                   clock: Callable[[], datetime.datetime] | None = None,
-                   around: Callable[[dict], contextlib.AbstractContextManager] | None = None) -> None:
-    """Describe each (type, query) the unit's runnable policies read, once; never
-    raises (a policy reports its own describe's failure).  `around(policy data)`
-    is entered around each describe (the progress display shows what is described)."""
-    managers = {}
-    for data in policies:
+class Describes:
+    """A unit's describe-first phase: `run()` (in a worker) describes; `wait(data)`
+    (in a policy's worker) returns once the describe that policy reads is in."""
+
+    def __init__(self, policies: list[dict], session: AwsSession,
+                 skip: Callable[[dict, AwsSession], str | None],
+                 clock: Callable[[], datetime.datetime] | None = None,
+                 around: Callable[[dict], contextlib.AbstractContextManager] | None = None) -> None:
+        self.policies, self.session, self.skip, self.clock, self.around = policies, session, skip, clock, around
+        self._planned = threading.Event()
+        self._ready: dict[int, threading.Event] = {}   # id(policy data) -> its describe is in
+
+    def wait(self, data: dict) -> None:
+        self._planned.wait()
+        ready = self._ready.get(id(data))
+        if ready is not None:
+            ready.wait()
+
+    def run(self) -> None:
+        """Describe each (type, query) once; never raises (a policy reports its
+        own describe's failure), and every waiting policy is released."""
         try:
-            if skip(data, session):
-                continue
-            policy = Policy(data, session, clock)
-            if not policy.conditions_met():
-                continue
-        except Exception:  # noqa: BLE001 - the policy's own run reports it
-            continue
-        managers.setdefault(policy.manager.describe_key(), (policy.manager, data))
-    if not managers:
-        return
-
-    def describe(found: tuple) -> None:
-        manager, data = found
-        if STOP.is_set():
-            return
-        session.start_deadline()  # in this worker: its calls have a deadline, as a policy's do
-        try:
-            with around(data) if around is not None else contextlib.nullcontext():
-                manager.prefetch(manager.policy)
+            chains = self._plan()
         except Exception as exc:  # noqa: BLE001 - the policies describe for themselves then
             log.debug("describe-first: %s", exc)
+            chains = {}
+        finally:
+            self._planned.set()
+        try:
+            if chains:
+                with ThreadPoolExecutor(max_workers=min(DESCRIBE_WORKERS, len(chains))) as pool:
+                    list(pool.map(self._describe_chain, chains.values()))
+        finally:
+            for ready in self._ready.values():
+                ready.set()
 
-    with ThreadPoolExecutor(max_workers=min(DESCRIBE_WORKERS, len(managers))) as pool:
-        list(pool.map(describe, managers.values()))
+    def _plan(self) -> dict[str, list[tuple]]:
+        """Per service, its describes in order: (manager, policy data, ready event)."""
+        found: dict[tuple, list] = {}
+        for data in self.policies:
+            try:
+                if self.skip(data, self.session):
+                    continue
+                policy = Policy(data, self.session, self.clock)
+                if not policy.conditions_met():
+                    continue
+            except Exception:  # noqa: BLE001 - the policy's own run reports it
+                continue
+            key = policy.manager.describe_key()
+            if key not in found:
+                found[key] = [policy.manager, data, threading.Event(), False]
+            entry = found[key]
+            entry[3] = entry[3] or not all(f.cheap() for f in policy.filters)
+            self._ready[id(data)] = entry[2]
+        chains: dict[str, list[tuple]] = {}
+        # Within a service: types whose policies make detail calls first (a stable sort).
+        for manager, data, ready, _detailed in sorted(found.values(), key=lambda e: not e[3]):
+            chains.setdefault(manager.resource_type.service, []).append((manager, data, ready))
+        return chains
+
+    def _describe_chain(self, chain: list[tuple]) -> None:
+        self.session.start_deadline()  # in this worker: its calls have a deadline, as a policy's do
+        for manager, data, ready in chain:
+            try:
+                if not STOP.is_set():
+                    with self.around(data) if self.around is not None else contextlib.nullcontext():
+                        manager.prefetch(manager.policy)
+            except Exception as exc:  # noqa: BLE001 - the policies describe for themselves then
+                log.debug("describe-first: %s", exc)
+            finally:
+                ready.set()

@@ -17,7 +17,7 @@ from c7n_lite.modes.core import PolicyRun
 from c7n_lite.modes.pull import run_scan
 from c7n_lite.output import EVALUATED_FILE, METADATA_FILE, PLAN_FILE, RESOURCES_FILE, OutputError, PolicyOutput
 from c7n_lite.policy import Policy, resource_type_for, resource_type_name
-from c7n_lite.prefetch import describe_first
+from c7n_lite.prefetch import Describes
 from c7n_lite.records import run_metadata
 from c7n_lite.registry import load_types, modes
 
@@ -81,7 +81,7 @@ def run_units(units: list[Unit], dryrun: bool, denied_reads_warn: bool = False,
     clock = clock_from_env()
 
     def task(data: dict, unit: Unit, after: Future | None) -> PolicyRun | None:
-        described[id(unit)].result()  # the unit's describes are in (see prefetch.py)
+        described[id(unit)].wait(data)  # the describe this policy reads is in (see prefetch.py)
         if after is not None:
             after.result()  # an earlier policy acting on this type goes first
         if STOP.is_set():
@@ -101,9 +101,10 @@ def run_units(units: list[Unit], dryrun: bool, denied_reads_warn: bool = False,
     runs: list[PolicyRun] = []
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool, \
             ThreadPoolExecutor(max_workers=max(1, min(workers, len(units)))) as describers:
-        described = {id(unit): describers.submit(describe_first, unit.policies, unit.session, skip_reason, clock,
-                                                  _describing(watch, unit))
+        described = {id(unit): Describes(unit.policies, unit.session, skip_reason, clock, _describing(watch, unit))
                      for unit in units}
+        for phase in described.values():
+            describers.submit(phase.run)
         # Policies that change resources run in their written order with the
         # other policies of their type in the unit, so a later policy sees what
         # an earlier one did (a deleted volume is gone); read-only ones overlap.
