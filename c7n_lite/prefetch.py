@@ -67,7 +67,8 @@ class Describes:
 
     def _plan(self) -> dict[str, list[tuple]]:
         """Per service, its describes in order: (manager, policy data, ready event)."""
-        found: dict[tuple, list] = {}
+        found: dict[tuple, tuple] = {}   # describe key -> (manager, policy data, ready event)
+        detailed: set[tuple] = set()     # keys some policy of which makes detail calls
         for data in self.policies:
             try:
                 if self.skip(data, self.session):
@@ -78,15 +79,14 @@ class Describes:
             except Exception:  # noqa: BLE001 - the policy's own run reports it
                 continue
             key = policy.manager.describe_key()
-            if key not in found:
-                found[key] = [policy.manager, data, threading.Event(), False]
-            entry = found[key]
-            entry[3] = entry[3] or not all(f.cheap() for f in policy.filters)
-            self._ready[id(data)] = entry[2]
+            found.setdefault(key, (policy.manager, data, threading.Event()))
+            if not all(f.cheap() for f in policy.filters):
+                detailed.add(key)
+            self._ready[id(data)] = found[key][2]
         chains: dict[str, list[tuple]] = {}
         # Within a service: types whose policies make detail calls first (a stable sort).
-        for manager, data, ready, _detailed in sorted(found.values(), key=lambda e: not e[3]):
-            chains.setdefault(manager.resource_type.service, []).append((manager, data, ready))
+        for key in sorted(found, key=lambda k: k not in detailed):
+            chains.setdefault(found[key][0].resource_type.service, []).append(found[key])
         return chains
 
     def _describe_chain(self, chain: list[tuple]) -> None:
