@@ -14,6 +14,7 @@ from c7n_lite.filters.core import BOOLEAN_BLOCKS, Filter, apply_filters, build_f
 from c7n_lite.registry import resources
 from c7n_lite.resources.core import ResourceManager, ResourceType
 from c7n_lite.resources.query import query_params
+from c7n_lite.resources.shared import own_all
 from c7n_lite.variables import expand_variables, used
 
 
@@ -93,7 +94,9 @@ class Policy:
         return bool(apply_filters(build_filters(conditions, manager), [facts], event))
 
     def filter(self, resources: list[dict], event: dict | None = None) -> list[dict]:
-        return apply_filters(self.filters, resources, event)
+        # What it matches is its own (copies of shared resources): what actions
+        # and outputs see is never another policy's.
+        return own_all(apply_filters(self.filters, resources, event))
 
     def resource_limit_error(self, matched: int, population: int) -> str | None:
         """Custodian's `max-resources` / `max-resources-percent`: why the matched

@@ -431,7 +431,9 @@ policies:
     actions: [{type: remove-permissions, ingress: matched}]
 """))
     assert result.exit_code == 0, result.output
+    a = {r["GroupId"]: r for r in result.resources("a-ssh")}
     b = {r["GroupId"]: r for r in result.resources("b-rdp")}
+    assert [p["FromPort"] for p in a[group]["MatchedIpPermissions"]] == [22]
     assert [p["FromPort"] for p in b[group]["MatchedIpPermissions"]] == [3389]
     left = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]["IpPermissions"]
     assert [p["FromPort"] for p in left] == [22]

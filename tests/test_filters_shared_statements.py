@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from c7n_lite.aws.session import AwsSession
-from c7n_lite.filters.core import build_filter
+from c7n_lite.filters.core import build_filter, run_filter
 from c7n_lite.resources.core import Detail, ResourceManager, ResourceType
 
 ACCOUNT = "123456789012"
@@ -128,8 +128,8 @@ def test_generic_cross_account_for_a_type_with_a_policy(aws, server):
     manager = ResourceManager(Queue, AwsSession("us-east-1", endpoint_url=server.endpoint))
     queues = manager.resources()
     assert len(queues) == 3
-    found = build_filter({"type": "cross-account"}, manager).process(queues)
+    found = run_filter(build_filter({"type": "cross-account"}, manager), queues)
     assert [q["QueueUrl"] for q in found] == [shared]
     assert found[0]["CrossAccountViolations"]
-    allowed = build_filter({"type": "cross-account", "whitelist": ["210987654321"]}, manager).process(queues)
+    allowed = run_filter(build_filter({"type": "cross-account", "whitelist": ["210987654321"]}, manager), queues)
     assert allowed == []

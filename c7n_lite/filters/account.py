@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from c7n_lite.aws.session import error_code
-from c7n_lite.filters.core import Filter, build_filters
+from c7n_lite.filters.core import Filter, build_filters, writable
 from c7n_lite.filters.related import related_manager
 from c7n_lite.filters.value import ValueFilter, ValueMatcher, check_value_data
 from c7n_lite.registry import filters, resources
@@ -361,7 +361,7 @@ class Missing(Filter):
         for f in build_filters(nested.get("filters") or [], manager):
             if not found:
                 break
-            found = f.process(found, event)
+            found = f.process(writable(f, found), event)
         return [] if found else resources
 
 

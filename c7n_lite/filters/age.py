@@ -24,6 +24,7 @@ class AgeFilter(Filter):
     """Subclasses name the date field (`date_field`) or override `resource_date`."""
 
     api_free = True
+    notes = False
 
     schema = DAYS_SCHEMA
     date_field = ""

@@ -20,6 +20,7 @@ class TagCount(Filter):
     schema = {"count": {"type": "integer", "minimum": 0, "default": 10},
               "op": {"enum": sorted(OPERATORS), "default": "gte"}}
     reads = ("Tags",)
+    notes = False
 
     @classmethod
     def applies_to(cls, resource_type: Any) -> bool:
@@ -37,6 +38,8 @@ class EventFilter(ValueFilter):
     """A value filter on the event that triggered the policy (Lambda modes):
     every resource when it matches, none when it does not.  Without an event
     (a pull run) it lets every resource through, as in Custodian."""
+
+    notes = False
 
     def required_keys(self) -> set[str]:
         return set()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from c7n_lite.plugin import Plugin
 from c7n_lite.registry import filters
+from c7n_lite.resources.shared import own_all
 
 if TYPE_CHECKING:
     from c7n_lite.resources.core import ResourceManager, ResourceType
@@ -33,6 +34,16 @@ class Filter(Plugin):
     # Its result depends on what came before it (annotations, counts over the
     # set): filters beside it keep their written order.
     order_sensitive: ClassVar[bool] = False
+    # Writes on the resources it is given (an annotation, fetched details), so it
+    # gets the policy's own copies of them (resources.shared).  A filter that only
+    # reads says `notes = False`; a subclass overriding `process` or `match` notes
+    # again unless it says so itself.
+    notes: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "notes" not in vars(cls) and ("process" in vars(cls) or "match" in vars(cls)):
+            cls.notes = True
 
     def __init__(self, data: dict, manager: ResourceManager) -> None:
         self.data = data
@@ -52,6 +63,10 @@ class Filter(Plugin):
             return True
         fetched = {k for d in self.manager.resource_type.details.values() for k in d.keys}
         return any(k.startswith("c7n:") and k not in fetched for k in self.required_keys())
+
+    def writes(self) -> bool:
+        """Writes on the resources: notes on them, or fetches a detail into them."""
+        return self.notes or not self.manager.needs_no_detail(self.required_keys())
 
     def detail_calls(self) -> int:
         """At most how many detail calls deciding one resource takes (the details
@@ -113,9 +128,18 @@ def build_filters(items: list, manager: ResourceManager) -> list[Filter]:
     return [build_filter(item, manager) for item in items or ()]
 
 
+def writable(f: Filter, resources: list[dict]) -> list[dict]:
+    """What `f` may be given: the policy's own copies of the shared resources
+    when it writes on them, else the resources as they are."""
+    return own_all(resources) if f.writes() else resources
+
+
 def run_filter(f: Filter, resources: list[dict], event: dict | None = None) -> list[dict]:
     """The resources `f` selects, never one that could not be evaluated: a failure
-    of the whole filter leaves all of them unevaluated (errored), not passed."""
+    of the whole filter leaves all of them unevaluated (errored), not passed.
+    Those it writes on are copies (a filter beside it in an `or` must see the
+    same objects: `or` gets copies before its children run)."""
+    resources = writable(f, resources)
     try:
         found = f.process(resources, event)
     except Exception as exc:  # noqa: BLE001 - recorded; the policy reports it
@@ -166,6 +190,9 @@ class AndFilter(Filter):
 
     def sensitive(self) -> bool:
         return any(c.sensitive() for c in self.children)
+
+    def writes(self) -> bool:
+        return any(c.writes() for c in self.children)
 
     def process(self, resources: list[dict], event: dict | None = None) -> list[dict]:
         return apply_filters(self.children, resources, event)

@@ -14,6 +14,7 @@ from typing import Any
 from c7n_lite.filters.core import Filter
 from c7n_lite.filters.value import OPERATORS, ValueFilter, ValueMatcher, check_value_data, key_root
 from c7n_lite.registry import resources
+from c7n_lite.resources.shared import own
 
 RELATED_SCHEMA = {**ValueFilter.schema,
                   "operator": {"enum": ["and", "or"]},
@@ -43,7 +44,8 @@ def related_by_id(manager: Any, ids: Iterable[str], fetch_missing: bool = False)
     with manager.session.cache_lock(index_key):
         index = cache.get(index_key)
         if index is None:
-            index = cache[index_key] = {rt.resource_id(r): r for r in manager.resources()}
+            # The run's own copies (details of related resources are fetched into them).
+            index = cache[index_key] = {rt.resource_id(r): own(r) for r in manager.resources()}
         if fetch_missing:
             missing = sorted(i for i in wanted if i not in index)
             if missing:

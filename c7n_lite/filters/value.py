@@ -309,6 +309,7 @@ class ValueFilter(Filter):
     """Compare a field of the resource with a value."""
 
     api_free = True
+    notes = False
     schema = {
         "key": {"type": "string"},
         "value": {},

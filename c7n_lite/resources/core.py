@@ -22,6 +22,7 @@ from c7n_lite.registry import actions, filters
 from c7n_lite.resources.facts import ANY_KEY, EC2_TAGGING, TAGGING_API, Detail, Tagging
 from c7n_lite.resources.outcomes import FailedRead, Unevaluated
 from c7n_lite.resources.paging import paginate
+from c7n_lite.resources.shared import share
 
 __all__ = ["ANY_KEY", "Detail", "ResourceManager", "ResourceType", "Tagging", "paginate"]
 
@@ -247,7 +248,7 @@ class ResourceManager:
 
     def _enumerate(self) -> list[dict]:
         rt, params = self.resource_type, self.query
-        return rt.enumerate(self.session) if params is None else rt.enumerate(self.session, params)
+        return share(rt.enumerate(self.session) if params is None else rt.enumerate(self.session, params))
 
     def prefetch(self, owner: str) -> None:
         """Describe the type ahead of the policies (the runner's describe-first
@@ -286,10 +287,9 @@ class ResourceManager:
                     finally:
                         self._claim_calls(key)
         self._claim_calls(key)
-        # Shallow copies per call (i.e. per policy): what one policy's filters note
-        # on a resource (e.g. the rules `ingress` matched) must not reach another
-        # policy's actions (`remove-permissions` revoking rules it never matched).
-        return [dict(r) for r in cache[key]]
+        # Shared and read-only: a policy's filters note (and fetch details) on its
+        # own copies (resources.shared), so the population is held once per run.
+        return list(cache[key])
 
     def _claim_calls(self, key: tuple) -> None:
         """The describe-first phase's calls for this describe count for the first
@@ -370,8 +370,8 @@ class ResourceManager:
 
     def _ensure_detail(self, name: str, resources: list[dict]) -> None:
         rt = self.resource_type
-        # Fetched fields (or the failure) by resource id: each policy has its own
-        # copies of the resources, and each gets what any policy of the run fetched.
+        # Fetched fields (or the failure) by resource id: merged into the policy's
+        # own copies of the resources, each gets what any policy of the run fetched.
         key = ("detail", rt.type, name)
         with self.session.cache_lock(key):
             fetched: dict[str, dict | FailedRead] = self._cache().setdefault(key, {})

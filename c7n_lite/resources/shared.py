@@ -1,0 +1,48 @@
+"""A described resource as the run's cache holds it: one object shared by every
+policy of the run that reads the type, so the population is held once.
+
+Shared resources are read-only.  What a policy notes on a resource (the rules
+`ingress` matched, a fetched detail) goes on the policy's own copy, made only
+for the resources that reach a filter which writes (`own`), and for those it
+matches: one policy's annotations never reach another's output or actions.
+A write to a shared resource is a bug, and fails at once instead of leaking.
+"""
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+
+class SharedResource(dict):
+    """A dict whose contents cannot change (nested values are the describe's)."""
+
+    __slots__ = ()
+
+    def _shared(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("a described resource is shared by the run's policies: "
+                        "write to the policy's own copy (resources.shared.own)")
+
+    __setitem__ = __delitem__ = __ior__ = _shared  # type: ignore[assignment]
+    update = setdefault = pop = popitem = clear = _shared  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple:
+        return dict, (dict(self),)
+
+    def __copy__(self) -> dict:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        import copy
+        return copy.deepcopy(dict(self), memo)
+
+
+def share(resources: list[dict]) -> list[dict]:
+    return [SharedResource(r) for r in resources]
+
+
+def own(resource: dict) -> dict:
+    """The policy's writable resource: a copy of a shared one, else itself."""
+    return dict(resource) if type(resource) is SharedResource else resource
+
+
+def own_all(resources: list[dict]) -> list[dict]:
+    return [own(r) for r in resources]
