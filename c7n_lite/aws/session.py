@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from c7n_lite.aws.models import known_error_shapes, shared_loader
+
 READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Scan", "Query",
                  "BatchGet", "Select", "Test")
 
@@ -185,6 +187,7 @@ class AwsSession:
             kwargs["endpoint_url"] = self.endpoint_url
 
         client = self.boto_session.client(service, **kwargs)
+        known_error_shapes(client.meta.service_model)
         client.meta.events.register("before-call", self._before_call)
         client.meta.events.register("before-send", self._before_send)
         client.meta.events.register("needs-retry", self._note_timeout)
@@ -271,7 +274,6 @@ def new_botocore_session() -> Any:
     standard library."""
     import botocore.session
 
-    from c7n_lite.aws.models import shared_loader
     session = botocore.session.get_session()
     shared_loader(session)
     session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=parse_timestamp)
