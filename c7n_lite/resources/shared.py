@@ -36,17 +36,15 @@ class SharedResource(dict):
 
 
 def share(resources: list[dict]) -> list[dict]:
-    """The described resources as the run holds them: each read-only, and each
-    string value held once however many resources repeat it (VPC, subnet and
-    image ids, states, zones, tag values: a quarter of an instance's memory)."""
-    memo: dict[str, str] = {}
-    for r in resources:
-        dedupe(r, memo)
+    """The described resources as the run holds them, each read-only (their
+    strings already held once by the listing: resources.paging)."""
     return [SharedResource(r) for r in resources]
 
 
 def dedupe(container: dict | list, memo: dict[str, str]) -> None:
-    """In place: a copy would hold the population twice while it is made."""
+    """Each string value held once however often the listing repeats it (VPC,
+    subnet and image ids, states, zones, tag values: a quarter of an instance's
+    memory).  In place: a copy would hold the population twice while made."""
     pairs = container.items() if type(container) is dict else enumerate(container)
     for key, value in pairs:
         kind = type(value)
