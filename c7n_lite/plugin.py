@@ -20,6 +20,11 @@ class Plugin:
     reads: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
+    def types_read(cls, data: dict) -> tuple[str, ...]:
+        """The other resource types it looks up with these options."""
+        return cls.related_types
+
+    @classmethod
     def applies_to(cls, resource_type: Any) -> bool:
         """Common plugins may narrow the resource types they serve."""
         return True

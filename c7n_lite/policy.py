@@ -159,8 +159,8 @@ def policy_plugins(data: dict) -> tuple[type[ResourceType], list[tuple[type, dic
 def related_resource_types(plugins: list[tuple[type, dict]]) -> list[type[ResourceType]]:
     """Resource types the filters and actions look up besides the policy's own."""
     found = []
-    for cls, _ in plugins:
-        for name in getattr(cls, "related_types", ()):
+    for cls, data in plugins:
+        for name in cls.types_read(data):
             rt = resources.get(name)
             if rt is None:
                 raise ValueError(f"{cls.__name__} needs resource type {name!r}, which is not registered")

@@ -22,7 +22,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from c7n_lite.aws.session import STOP, AwsSession
-from c7n_lite.policy import Policy
+from c7n_lite.memory import trim
+from c7n_lite.policy import Policy, policy_plugins, related_resource_types
+from c7n_lite.resources.shared import release
 
 log = logging.getLogger("c7n_lite")
 
@@ -100,3 +102,49 @@ class Describes:
                 log.debug("describe-first: %s", exc)
             finally:
                 ready.set()
+                trim()  # the pages' parse trees (a describe's largest allocation) freed
+
+
+def types_read(data: dict) -> set[str] | None:
+    """The resource types a policy reads: its own and those its filters and
+    actions look up; None if that cannot be known (the policy reports why)."""
+    try:
+        rt, plugins = policy_plugins(data)
+        return {rt.type, *(related.type for related in related_resource_types(plugins))}
+    except Exception:  # noqa: BLE001 - an invalid policy fails in its own run
+        return None
+
+
+class Readers:
+    """Of each unit, how many policies still to finish read each resource type.
+    When the last is done the unit lets go of the type (its describe, index and
+    details), so a run holds only the populations its remaining policies read;
+    a unit with a policy whose reads are unknown keeps everything."""
+
+    def __init__(self, units: list) -> None:
+        self._lock = threading.Lock()
+        self._left: dict[tuple[int, str], int] = {}
+        self._reads: dict[tuple[int, int], set[str]] = {}
+        for unit in units:
+            reads = {id(data): types_read(data) for data in unit.policies}
+            if any(types is None for types in reads.values()):
+                continue
+            for data_id, types in reads.items():
+                self._reads[(id(unit), data_id)] = types  # type: ignore[assignment]
+                for name in types:  # type: ignore[union-attr]
+                    self._left[(id(unit), name)] = self._left.get((id(unit), name), 0) + 1
+
+    def done(self, unit: object, data: dict) -> list[str]:
+        """This policy of the unit is done: the types no policy left reads, let go."""
+        with self._lock:
+            freed = []
+            for name in sorted(self._reads.pop((id(unit), id(data)), ())):
+                self._left[(id(unit), name)] -= 1
+                if not self._left[(id(unit), name)]:
+                    freed.append(name)
+        cache = unit.session.resource_cache  # type: ignore[attr-defined]
+        for name in freed:
+            release(cache, name)
+        if freed:
+            trim()
+        return freed

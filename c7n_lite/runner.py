@@ -17,7 +17,7 @@ from c7n_lite.modes.core import PolicyRun
 from c7n_lite.modes.pull import run_scan
 from c7n_lite.output import EVALUATED_FILE, METADATA_FILE, PLAN_FILE, RESOURCES_FILE, OutputError, PolicyOutput
 from c7n_lite.policy import Policy, resource_type_for, resource_type_name
-from c7n_lite.prefetch import Describes
+from c7n_lite.prefetch import Describes, Readers
 from c7n_lite.records import run_metadata
 from c7n_lite.registry import load_types, modes
 
@@ -81,6 +81,12 @@ def run_units(units: list[Unit], dryrun: bool, denied_reads_warn: bool = False,
     clock = clock_from_env()
 
     def task(data: dict, unit: Unit, after: Future | None) -> PolicyRun | None:
+        try:
+            return run_task(data, unit, after)
+        finally:
+            readers.done(unit, data)  # the types no policy left reads are let go
+
+    def run_task(data: dict, unit: Unit, after: Future | None) -> PolicyRun | None:
         described[id(unit)].wait(data)  # the describe this policy reads is in (see prefetch.py)
         if after is not None:
             after.result()  # an earlier policy acting on this type goes first
@@ -99,6 +105,7 @@ def run_units(units: list[Unit], dryrun: bool, denied_reads_warn: bool = False,
         return run
 
     runs: list[PolicyRun] = []
+    readers = Readers(units)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool, \
             ThreadPoolExecutor(max_workers=max(1, min(workers, len(units)))) as describers:
         described = {id(unit): Describes(unit.policies, unit.session, skip_reason, clock, _describing(watch, unit))

@@ -176,3 +176,33 @@ policies:
     # Written second, described first: its launch permissions are read while EC2 instances are described.
     assert clock.first("DescribeImages") < clock.first("DescribeInstances")
     assert len(result.resources("instances")) == 1 and result.resources("shared-images") == []
+
+
+def test_a_type_read_by_a_later_policy_is_kept_until_that_policy_is_done(server, aws, cli, write_policies):
+    # A run lets go of a type's resources once no policy left reads it; a policy
+    # that looks the type up (skip-ami-snapshots reads the images, a `missing`
+    # the nested type) still reads it after the type's own policy is done.
+    ec2 = aws("ec2")
+    instance = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    ec2.create_image(InstanceId=instance, Name="golden")
+    volume = ec2.describe_instances()["Reservations"][0]["Instances"][0]["BlockDeviceMappings"][0]
+    loose = ec2.create_snapshot(VolumeId=volume["Ebs"]["VolumeId"])["SnapshotId"]
+    server.reset_log()
+    result = cli("run", "--dryrun", "-j", "1", write_policies("""
+policies:
+  - name: images
+    resource: aws.ami
+  - name: instances
+    resource: aws.ec2
+  - name: loose-snapshots
+    resource: aws.ebs-snapshot
+    filters: [{type: skip-ami-snapshots, value: true}]
+  - name: no-instances
+    resource: aws.account
+    filters: [{type: missing, policy: {resource: aws.ec2}}]
+"""))
+    assert result.exit_code == 0, result.output
+    assert len(requests(server, "DescribeImages")) == 1
+    assert len(requests(server, "DescribeInstances")) == 1
+    assert [s["SnapshotId"] for s in result.resources("loose-snapshots")] == [loose]
+    assert result.resources("no-instances") == []   # the instance is there

@@ -347,6 +347,11 @@ class Missing(Filter):
         return []
 
     @classmethod
+    def types_read(cls, data: dict) -> tuple[str, ...]:
+        rt = _resource_type((data.get("policy") or {}).get("resource", ""))
+        return (rt.type,) if rt is not None else ()
+
+    @classmethod
     def all_permissions(cls, data: dict, resource_type: Any = None) -> set[str]:
         rt = _resource_type((data.get("policy") or {}).get("resource", ""))
         return set(rt.read_permissions()) if rt is not None else set()

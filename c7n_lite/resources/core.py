@@ -274,22 +274,25 @@ class ResourceManager:
         rt = self.resource_type
         key = self.describe_key()
         cache = self._cache()
-        if key not in cache:
+        found = cache.get(key)
+        if found is None:
             with self.session.cache_lock(key):
-                if key not in cache:
+                found = cache.get(key)
+                if found is None:
                     failed = cache.get(("failed", key))
                     try:
                         if failed is not None:
                             raise failed
-                        cache[key] = self._enumerate()
+                        found = cache[key] = self._enumerate()
                     except Exception as exc:  # noqa: BLE001 - re-raised with context
                         raise ResourceFetchError(f"describing {rt.type} failed: {exc}") from exc
                     finally:
                         self._claim_calls(key)
         self._claim_calls(key)
         # Shared and read-only: a policy's filters note (and fetch details) on its
-        # own copies (resources.shared), so the population is held once per run.
-        return list(cache[key])
+        # own copies (resources.shared), so the population is held once per run
+        # (and let go once no policy left reads the type: shared.release).
+        return list(found)
 
     def _claim_calls(self, key: tuple) -> None:
         """The describe-first phase's calls for this describe count for the first
@@ -319,12 +322,15 @@ class ResourceManager:
             return
         rt = self.resource_type
         cache = self._cache()
-        for key in [k for k in cache if k[:2] in (("describe", rt.type), ("by-id", rt.type))]:
+        for key in [k for k in list(cache) if k[:2] in (("describe", rt.type), ("by-id", rt.type))]:
+            held = cache.get(key)
+            if held is None:
+                continue
             if key[0] == "describe":
-                cache[key] = [r for r in cache[key] if rt.resource_id(r) not in drop]
+                cache[key] = [r for r in held if rt.resource_id(r) not in drop]
             else:
                 for rid in drop:
-                    cache[key].pop(rid, None)
+                    held.pop(rid, None)
 
     # --- what could not be evaluated ---------------------------------------------
     def record_failure(self, resources: Iterable[dict], stage: str, exc: BaseException) -> None:

@@ -61,3 +61,23 @@ def own(resource: dict) -> dict:
 
 def own_all(resources: list[dict]) -> list[dict]:
     return [own(r) for r in resources]
+
+
+# What the cache holds of a type (resources.core, filters.related): its describes
+# (per query), the index by id, the fetched details; and of each describe, its
+# failure and the calls it made.
+TYPE_KINDS = ("describe", "by-id", "detail")
+
+
+def release(cache: dict, type_name: str) -> int:
+    """Let go of what the run holds of one resource type, once no policy left
+    reads it; a later reader describes the type again.  The entries dropped."""
+    dropped = 0
+    def of_type(key: object) -> bool:
+        return type(key) is tuple and len(key) > 1 and key[0] in TYPE_KINDS and key[1] == type_name
+
+    for key in list(cache):
+        if of_type(key) or (type(key) is tuple and len(key) == 2 and key[0] in ("failed", "calls")
+                            and of_type(key[1])):
+            dropped += cache.pop(key, None) is not None
+    return dropped
