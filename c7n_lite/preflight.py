@@ -41,19 +41,17 @@ def caller_account(profile: str | None, region: str, endpoint_url: str | None = 
                    sandbox_hint: bool = False) -> str:
     """The account id the credentials belong to, from one GetCallerIdentity; or a
     PreflightError saying how to give credentials."""
-    import boto3
     from botocore.config import Config
 
-    from c7n_lite.aws.session import connect_timeout, new_botocore_session, read_timeout
+    from c7n_lite.aws.session import BotocoreClients, connect_timeout, read_timeout
     hint = SANDBOX_HINT if sandbox_hint else ""
     # A few tries only: an unreachable endpoint is said at once, not after the run's 9.
     config = Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=connect_timeout(),
                     read_timeout=read_timeout(), user_agent_extra="c7n_lite")
     extra = {"endpoint_url": endpoint_url} if endpoint_url else {}
     try:
-        session = boto3.Session(botocore_session=new_botocore_session(), profile_name=profile,
-                                region_name=region)
-        return session.client("sts", config=config, **extra).get_caller_identity()["Account"]
+        client = BotocoreClients(profile).client("sts", region_name=region, config=config, **extra)
+        return client.get_caller_identity()["Account"]
     except Exception as exc:  # noqa: BLE001 - every failure is one line, never a traceback
         raise PreflightError(explain(exc, profile) + (hint if _missing(exc) else "")) from None
 

@@ -20,11 +20,9 @@ class RegionError(ValueError):
 @cache
 def known_regions() -> frozenset[str]:
     """Every region botocore knows, across partitions (aws, aws-cn, aws-us-gov, …)."""
-    import boto3
-
     from c7n_lite.aws.session import new_botocore_session
     # The shared model loader: the endpoint data read here serves the run's clients too.
-    session = boto3.session.Session(botocore_session=new_botocore_session())
+    session = new_botocore_session()
     found: set[str] = set()
     for partition in session.get_available_partitions():
         found.update(session.get_available_regions("ec2", partition_name=partition))
@@ -40,12 +38,12 @@ def check_region(region: str) -> None:
 
 def enabled_regions(region: str, profile: str | None = None, endpoint_url: str | None = None) -> list[str]:
     """The account's enabled regions, from ec2 describe_regions (asked in `region`)."""
-    import boto3
-
-    from c7n_lite.aws.session import client_config, describe_error
-    session = boto3.Session(profile_name=profile, region_name=region)
+    from c7n_lite.aws.session import BotocoreClients, client_config, describe_error
     extra = {"endpoint_url": endpoint_url} if endpoint_url else {}
-    client = session.client("ec2", config=client_config(), **extra)
+    try:
+        client = BotocoreClients(profile).client("ec2", region_name=region, config=client_config(), **extra)
+    except Exception as exc:  # noqa: BLE001 - a missing profile, no credentials: one line
+        raise RegionError(f"-r all: cannot list the account's regions: {describe_error(exc)}") from None
     try:
         found = client.describe_regions(Filters=[{"Name": "opt-in-status", "Values": list(ENABLED)}])["Regions"]
     except Exception as exc:  # noqa: BLE001 - one line for the user, whatever went wrong

@@ -161,10 +161,10 @@ class AwsSession:
 
     @property
     def boto_session(self) -> Any:
+        """What makes the clients: a boto3 Session when given one (an
+        organisation's assumed roles), else a botocore session of its own."""
         if self._boto_session is None:
-            import boto3
-            self._boto_session = boto3.Session(botocore_session=new_botocore_session(),
-                                               profile_name=self.profile, region_name=self.region)
+            self._boto_session = BotocoreClients(self.profile)
         return self._boto_session
 
     def client(self, service: str, region: str | None = None) -> Any:
@@ -264,6 +264,19 @@ class AwsSession:
         if self.region.startswith("us-gov-"):
             return "aws-us-gov"
         return "aws"
+
+
+class BotocoreClients:
+    """Clients as a boto3 Session makes them (`client(service, region_name=...)`),
+    from botocore alone: a run imports neither boto3 nor s3transfer (3 MiB)."""
+
+    def __init__(self, profile: str | None = None) -> None:
+        self.session = new_botocore_session()
+        if profile:
+            self.session.set_config_variable("profile", profile)
+
+    def client(self, service: str, **kwargs: Any) -> Any:
+        return self.session.create_client(service, **kwargs)
 
 
 def new_botocore_session() -> Any:
