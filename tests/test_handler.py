@@ -352,3 +352,23 @@ policies:
     summary = invoke(archive.data, event).summary
     assert summary["errors"] == [], summary
     assert summary["matched"] == [snapshot]
+
+
+def test_a_missing_filter_on_another_type_works_in_the_lambda(aws, write_policies):
+    """`missing` reads its nested policy's type: that type ships and loads in the zip."""
+    from c7n_lite.deploy.archive import build
+    from c7n_lite.schema import load_policies
+    specs, _ = load_policies([write_policies("""
+policies:
+  - name: no-trail
+    resource: aws.account
+    mode: {type: periodic, schedule: "rate(1 day)"}
+    filters:
+      - type: missing
+        policy: {resource: aws.cloudtrail}
+""")])
+    archive = build(specs[0].data)
+    assert "c7n_lite/resources/cloudtrail.py" in archive.files
+    summary = invoke(archive.data, sample("scheduled.json")).summary
+    assert summary["errors"] == [], summary
+    assert summary["matched"] == ["123456789012"]

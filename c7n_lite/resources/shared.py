@@ -72,10 +72,10 @@ TYPE_KINDS = ("describe", "by-id", "detail")
 def release(cache: dict, type_name: str) -> int:
     """Let go of what the run holds of one resource type, once no policy left
     reads it; a later reader describes the type again.  The entries dropped."""
-    dropped = 0
     def of_type(key: object) -> bool:
         return type(key) is tuple and len(key) > 1 and key[0] in TYPE_KINDS and key[1] == type_name
 
+    dropped = 0
     for key in list(cache):
         if of_type(key) or (type(key) is tuple and len(key) == 2 and key[0] in ("failed", "calls")
                             and of_type(key[1])):
