@@ -168,6 +168,12 @@ def related_resource_types(plugins: list[tuple[type, dict]]) -> list[type[Resour
     return found
 
 
+def policy_types(data: dict) -> set[str]:
+    """The resource types a policy reads: its own and those its filters and actions look up."""
+    rt, plugins = policy_plugins(data)
+    return {rt.type, *(related.type for related in related_resource_types(plugins))}
+
+
 def policy_reads(data: dict) -> dict[str, set[str]]:
     """Resource type name → the fields of it the policy's filters and actions read:
     what makes the manager fetch details at run time.  Needs no session."""

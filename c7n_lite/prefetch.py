@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from c7n_lite.aws.session import STOP, AwsSession
 from c7n_lite.memory import trim
-from c7n_lite.policy import Policy, policy_plugins, related_resource_types
+from c7n_lite.policy import Policy, policy_types
 from c7n_lite.resources.shared import release
 
 log = logging.getLogger("c7n_lite")
@@ -106,11 +106,9 @@ class Describes:
 
 
 def types_read(data: dict) -> set[str] | None:
-    """The resource types a policy reads: its own and those its filters and
-    actions look up; None if that cannot be known (the policy reports why)."""
+    """policy_types, or None if that cannot be known (the policy reports why)."""
     try:
-        rt, plugins = policy_plugins(data)
-        return {rt.type, *(related.type for related in related_resource_types(plugins))}
+        return policy_types(data)
     except Exception:  # noqa: BLE001 - an invalid policy fails in its own run
         return None
 
