@@ -105,7 +105,7 @@ class Describes:
                 trim()  # the pages' parse trees (a describe's largest allocation) freed
 
 
-def types_read(data: dict) -> set[str] | None:
+def _known_types(data: dict) -> set[str] | None:
     """policy_types, or None if that cannot be known (the policy reports why)."""
     try:
         return policy_types(data)
@@ -124,7 +124,7 @@ class Readers:
         self._left: dict[tuple[int, str], int] = {}
         self._reads: dict[tuple[int, int], set[str]] = {}
         for unit in units:
-            reads = {id(data): types_read(data) for data in unit.policies}
+            reads = {id(data): _known_types(data) for data in unit.policies}
             if any(types is None for types in reads.values()):
                 continue
             for data_id, types in reads.items():
@@ -132,7 +132,7 @@ class Readers:
                 for name in types:  # type: ignore[union-attr]
                     self._left[(id(unit), name)] = self._left.get((id(unit), name), 0) + 1
 
-    def done(self, unit: object, data: dict) -> list[str]:
+    def done(self, unit: object, data: dict) -> None:
         """This policy of the unit is done: the types no policy left reads, let go."""
         with self._lock:
             freed = []
@@ -145,4 +145,3 @@ class Readers:
             release(cache, name)
         if freed:
             trim()
-        return freed

@@ -69,15 +69,13 @@ def own_all(resources: list[dict]) -> list[dict]:
 TYPE_KINDS = ("describe", "by-id", "detail")
 
 
-def release(cache: dict, type_name: str) -> int:
+def release(cache: dict, type_name: str) -> None:
     """Let go of what the run holds of one resource type, once no policy left
-    reads it; a later reader describes the type again.  The entries dropped."""
+    reads it; a later reader describes the type again."""
     def of_type(key: object) -> bool:
         return type(key) is tuple and len(key) > 1 and key[0] in TYPE_KINDS and key[1] == type_name
 
-    dropped = 0
     for key in list(cache):
         if of_type(key) or (type(key) is tuple and len(key) == 2 and key[0] in ("failed", "calls")
                             and of_type(key[1])):
-            dropped += cache.pop(key, None) is not None
-    return dropped
+            cache.pop(key, None)
